@@ -1,0 +1,58 @@
+"""The `overopt` command line. Each command lives beside the code it drives; this file wires them up.
+
+Heavy imports (torch, transformers) happen inside commands, so `overopt --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from overopt.errors import UserError
+
+app = typer.Typer(
+    help="Make reward over-optimization visible, measurable and stoppable.\n\n"
+    "Start with `overopt lab rlhf --preset quick --out runs/rlhf` to watch Goodhart's law happen "
+    "on a CPU in minutes.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+lab_app = typer.Typer(
+    help="Reproducible labs, one per era of reward hacking: rlhf, mitigations, tools, control.",
+    no_args_is_help=True,
+)
+app.add_typer(lab_app, name="lab")
+
+
+def _register() -> None:
+    from overopt.detect.command import scan
+    from overopt.detect.probe_command import probe
+    from overopt.worlds.control.command import lab_control
+    from overopt.worlds.rlhf.command import lab_rlhf
+    from overopt.worlds.tools.command import lab_tools
+
+    lab_app.command("rlhf")(lab_rlhf)
+    lab_app.command("tools")(lab_tools)
+    lab_app.command("control")(lab_control)
+    app.command("scan")(scan)
+    app.command("probe")(probe)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: bad input gives a one-line error and exit code 2, never a traceback.
+
+    Commands signal other exit codes with `raise typer.Exit(code)`.
+    """
+    try:
+        app(args=argv)  # standalone: usage errors print click's message and exit 2
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
