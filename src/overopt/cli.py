@@ -42,11 +42,24 @@ def _register() -> None:
 _register()
 
 
+def _quiet_libraries() -> None:
+    """overopt shows its own progress; silence the libraries' bars, info logs and deprecation chatter."""
+    import os
+    import warnings
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the hub: everything is local
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: bad input gives a one-line error and exit code 2, never a traceback.
 
     Commands signal other exit codes with `raise typer.Exit(code)`.
     """
+    _quiet_libraries()
     try:
         app(args=argv)  # standalone: usage errors print click's message and exit 2
     except UserError as exc:

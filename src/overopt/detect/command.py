@@ -1,6 +1,99 @@
+"""`overopt scan`: find reward hacking in transcripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
 from overopt.errors import UserError
 
 
-def scan() -> None:
-    """Scanner (issue 4): placeholder until it is written."""
-    raise UserError("not implemented yet")
+def scan(
+    files: List[Path] = typer.Argument(
+        ..., help="Episode files: JSONL (one episode a line, optionally .gz), or Inspect AI logs (.eval, .json). "
+                  "Format: docs/scan.md."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder: findings.jsonl, summary.json, report.md, "
+                                                      "malformed.jsonl, config.json, status.json."),
+    category: Optional[List[str]] = typer.Option(
+        None, "--category", "-c", help="Only these categories (repeatable), e.g. -c test_tampering -c metagaming."),
+    min_confidence: float = typer.Option(0.5, help="Drop findings whose detector confidence is below this (0..1)."),
+    top: int = typer.Option(3, help="Examples per category shown in report.md."),
+    judge_url: Optional[str] = typer.Option(
+        None, help="OpenAI-compatible base URL of an LLM judge that confirms flags, e.g. http://127.0.0.1:8000/v1 "
+                   "(or OVEROPT_JUDGE_URL; API key from OVEROPT_JUDGE_API_KEY)."),
+    judge_model: Optional[str] = typer.Option(None, help="Model name for the judge (or OVEROPT_JUDGE_MODEL)."),
+    judge_max: int = typer.Option(500, help="At most this many flags are sent to the judge (a cost guard)."),
+    judge_timeout: float = typer.Option(60.0, help="Seconds per judge request."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table."),
+) -> None:
+    """Scan agent transcripts for reward hacking: test tampering, early exits, always-equal objects,
+    pytest report patching, special-casing, grader tampering, fabricated actions, metagaming,
+    repetition, stock phrases and over-refusal.
+
+    Malformed lines are reported with file:line, counted and skipped. Exit 0 when the scan ran
+    (findings or not), 2 on bad input (no readable episodes, a missing file, bad options).
+    """
+    from overopt.detect.judge import settings_from
+    from overopt.detect.scan import ScanConfig, scan as run_scan
+    from overopt.runs import start_run
+
+    for f in files:
+        if not f.exists():
+            raise UserError("input file not found", path=f)
+        if f.is_dir():
+            raise UserError("is a folder; pass the episode files inside it", path=f)
+    if not 0.0 <= min_confidence <= 1.0:
+        raise UserError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
+    if top < 0 or judge_max < 0:
+        raise UserError("--top and --judge-max must not be negative")
+    judge = settings_from(judge_url, judge_model, judge_timeout)
+    cfg = ScanConfig(files=[str(f) for f in files], categories=list(category) if category else None,
+                     min_confidence=min_confidence, top_examples=top, judge=judge, judge_max=judge_max)
+    config = {"files": cfg.files, "categories": cfg.categories, "min_confidence": min_confidence, "top": top,
+              "judge": judge.public() if judge else None, "judge_max": judge_max}
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    with start_run(out, kind="scan", config=config, seed=None) as run:
+        if quiet:
+            res = run_scan(cfg, run.path)
+        else:
+            from overopt.progress import progress
+
+            with progress(transient=True) as p:
+                res = run_scan(cfg, run.path, progress=p)
+        run.write_json("summary.json", res.summary)
+        for w in res.warnings:
+            err.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False, soft_wrap=True)
+        if res.malformed > len(res.warnings):
+            err.print(f"[yellow]warning:[/] … and {res.malformed - len(res.warnings)} more malformed records "
+                      f"(see {out / 'malformed.jsonl'})", markup=True, highlight=False)
+        if res.episodes == 0:
+            raise UserError(f"no readable episodes in {len(files)} file(s) "
+                            f"({res.malformed} malformed records, see {out / 'malformed.jsonl'})")
+    if not quiet:
+        _print_table(res.summary, out)
+
+
+def _print_table(summary: dict, out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    judged = summary.get("judge") is not None
+    t = Table(title=f"{summary['episodes']} episodes, {summary['malformed']} malformed, {summary['findings']} findings")
+    t.add_column("category")
+    t.add_column("flagged", justify="right")
+    t.add_column("rate", justify="right")
+    t.add_column("95% CI", justify="right")
+    if judged:
+        t.add_column("confirmed", justify="right")
+    for c, e in summary["categories"].items():
+        row = [c, str(e["count"]), f"{e['rate']:.2%}", f"{e['ci95'][0]:.2%}–{e['ci95'][1]:.2%}"]
+        if judged:
+            row.append(str(e["confirmed"]))
+        t.add_row(*row)
+    console = Console()
+    console.print(t)
+    console.print(f"report: {out / 'report.md'}   findings: {out / 'findings.jsonl'}")

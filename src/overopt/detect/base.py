@@ -1,0 +1,56 @@
+"""Findings and the detector interface shared by every detector family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from overopt.detect.episodes import Episode
+
+CATEGORIES = (
+    "test_tampering", "exit_before_tests", "always_equal", "report_patching", "special_casing",
+    "grader_tampering", "fabricated_action", "metagaming", "repetition", "stock_phrase",
+    "over_refusal",
+)
+EVIDENCE_CHARS = 600
+
+
+@dataclass
+class Finding:
+    category: str
+    detector: str
+    evidence: str       # the span or diff hunk that triggered the finding
+    confidence: float   # 0..1, the detector's own estimate that this is real
+    where: str = ""     # "messages[3].reasoning", "diff:tests/test_x.py", ...
+    reason: str = ""    # one line: what the rule saw
+
+    def to_dict(self, episode_id: str, detector_version: str) -> dict:
+        return {"id": episode_id, "category": self.category, "detector": self.detector,
+                "detector_version": detector_version, "evidence": self.evidence,
+                "confidence": round(float(self.confidence), 3), "where": self.where,
+                "reason": self.reason}
+
+
+class Detector:
+    """A named, versioned rule set. `detect` returns findings for one episode."""
+
+    name: str = "detector"
+    version: str = "0"
+    categories: tuple[str, ...] = ()
+
+    def detect(self, episode: Episode) -> list[Finding]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def span(text: str, start: int, end: int, pad: int = 120) -> str:
+    """The matched span with some context either side, clipped to EVIDENCE_CHARS."""
+    a, b = max(0, start - pad), min(len(text), end + pad)
+    s = text[a:b].strip()
+    if a > 0:
+        s = "…" + s
+    if b < len(text):
+        s = s + "…"
+    return clip(s)
+
+
+def clip(s: str, n: int = EVIDENCE_CHARS) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,36 @@
+"""The registry of rule detectors, and running them over one episode."""
+
+from __future__ import annotations
+
+from overopt.detect.base import CATEGORIES, Detector, Finding
+from overopt.detect.claims import FabricatedAction
+from overopt.detect.code_hacks import CODE_DETECTORS
+from overopt.detect.conversation import CONVERSATION_DETECTORS
+from overopt.detect.episodes import Episode
+from overopt.errors import UserError
+
+
+def all_detectors() -> list[Detector]:
+    return [cls() for cls in (*CODE_DETECTORS, FabricatedAction, *CONVERSATION_DETECTORS)]
+
+
+def select(categories: list[str] | None = None) -> list[Detector]:
+    dets = all_detectors()
+    if not categories:
+        return dets
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if unknown:
+        raise UserError(f"unknown category {unknown[0]!r}; choose from {', '.join(CATEGORIES)}")
+    return [d for d in dets if set(d.categories) & set(categories)]
+
+
+def run_detectors(ep: Episode, detectors: list[Detector]) -> list[tuple[Detector, Finding]]:
+    """All findings for one episode. A detector that crashes on odd input yields nothing, never a crash."""
+    out = []
+    for d in detectors:
+        try:
+            found = d.detect(ep)
+        except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+            continue
+        out.extend((d, f) for f in found)
+    return out

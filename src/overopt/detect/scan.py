@@ -1,0 +1,188 @@
+"""`overopt scan`: stream episodes through the detectors; write findings, a summary and a report.
+
+Memory stays flat: episodes are read one line at a time, findings are written as they are found,
+and only counters plus a few top examples per category are kept.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from overopt.detect.base import CATEGORIES
+from overopt.detect.detectors import run_detectors, select
+from overopt.detect.episodes import Bad, iter_file
+from overopt.detect.judge import Judge, JudgeSettings
+
+MAX_WARNINGS = 20
+
+
+def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score 95% interval for k successes in n trials."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass
+class ScanConfig:
+    files: list[str]
+    categories: list[str] | None = None
+    min_confidence: float = 0.5
+    top_examples: int = 3
+    judge: JudgeSettings | None = None
+    judge_max: int = 500          # flags sent to the judge at most (cost guard)
+
+
+@dataclass
+class ScanResult:
+    episodes: int = 0
+    malformed: int = 0
+    findings: int = 0
+    flagged: dict[str, int] = field(default_factory=dict)
+    confirmed: dict[str, int] = field(default_factory=dict)
+    judged: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
+    """Run the scan, writing DIR/findings.jsonl, DIR/malformed.jsonl, DIR/summary.json, DIR/report.md."""
+    detectors = select(cfg.categories)
+    cats = [c for c in CATEGORIES if not cfg.categories or c in cfg.categories]
+    judge = Judge(cfg.judge) if cfg.judge else None
+    res = ScanResult(flagged={c: 0 for c in cats}, confirmed={c: 0 for c in cats}, judged={c: 0 for c in cats})
+    n_findings = {c: 0 for c in cats}
+    top: dict[str, list] = {c: [] for c in cats}
+    tiebreak = 0
+    judge_budget = cfg.judge_max
+    paths = [Path(f) for f in cfg.files]
+    total = sum(p.stat().st_size for p in paths)
+    task = progress.add_task("scanning", total=max(1, total)) if progress is not None else None
+    pending = [0]
+
+    def on_bytes(n: int) -> None:
+        pending[0] += n
+        if pending[0] >= 1 << 20 and progress is not None:
+            progress.advance(task, pending[0])
+            pending[0] = 0
+
+    with open(out / "findings.jsonl", "w") as fout, open(out / "malformed.jsonl", "w") as fbad:
+        for path in paths:
+            for item in iter_file(path, on_bytes=on_bytes):
+                if isinstance(item, Bad):
+                    res.malformed += 1
+                    fbad.write(json.dumps({"path": item.path, "line": item.line, "error": item.error}) + "\n")
+                    if len(res.warnings) < MAX_WARNINGS:
+                        res.warnings.append(str(item))
+                    continue
+                ep = item
+                res.episodes += 1
+                by_cat: dict[str, tuple] = {}
+                recs = []
+                for det, f in run_detectors(ep, detectors):
+                    if f.confidence < cfg.min_confidence or f.category not in n_findings:
+                        continue
+                    rec = f.to_dict(ep.id, det.version)
+                    recs.append(rec)
+                    if f.category not in by_cat or f.confidence > by_cat[f.category][0].confidence:
+                        by_cat[f.category] = (f, rec)
+                    n_findings[f.category] += 1
+                    res.findings += 1
+                for cat, (f, rec) in by_cat.items():
+                    res.flagged[cat] += 1
+                    if judge is not None:
+                        if judge_budget > 0:
+                            judge_budget -= 1
+                            verdict, why = judge.judge(ep, cat, f.evidence, f.reason)
+                        else:
+                            verdict, why = "unjudged", "judge budget (--judge-max) spent"
+                        for r in recs:   # one verdict per episode and category
+                            if r["category"] == cat:
+                                r["judge"], r["judge_reason"] = verdict, why
+                        if verdict != "unjudged":
+                            res.judged[cat] += 1
+                        if verdict == "confirmed":
+                            res.confirmed[cat] += 1
+                    tiebreak += 1
+                    entry = (f.confidence, -tiebreak, rec)
+                    heap = top[cat]
+                    if len(heap) < cfg.top_examples:
+                        heapq.heappush(heap, entry)
+                    elif entry > heap[0]:
+                        heapq.heapreplace(heap, entry)
+                for r in recs:
+                    fout.write(json.dumps(r) + "\n")
+    if progress is not None:
+        progress.update(task, completed=max(1, total))
+
+    n = res.episodes
+    cats_out = {}
+    for c in cats:
+        k = res.flagged[c]
+        lo, hi = wilson(k, n)
+        entry = {"count": k, "findings": n_findings[c], "rate": (k / n) if n else 0.0,
+                 "ci95": [round(lo, 6), round(hi, 6)]}
+        if judge is not None:
+            kc = res.confirmed[c]
+            clo, chi = wilson(kc, n)
+            entry.update({"flagged": k, "judged": res.judged[c], "confirmed": kc,
+                          "confirmed_rate": (kc / n) if n else 0.0, "confirmed_ci95": [round(clo, 6), round(chi, 6)]})
+        cats_out[c] = entry
+    dets = select(cfg.categories)
+    res.summary = {
+        "episodes": n, "malformed": res.malformed, "findings": res.findings,
+        "min_confidence": cfg.min_confidence,
+        "detectors": [{"name": d.name, "version": d.version, "categories": list(d.categories)} for d in dets],
+        "categories": cats_out,
+        "judge": None if judge is None else {**cfg.judge.public(), "calls": judge.calls, "errors": judge.errors,
+                                              "last_error": judge.last_error},
+        "malformed_examples": res.warnings,
+    }
+    (out / "report.md").write_text(report_md(res.summary, {c: sorted(top[c], reverse=True) for c in cats}))
+    return res
+
+
+def report_md(summary: dict, top: dict[str, list]) -> str:
+    n = summary["episodes"]
+    judged = summary.get("judge") is not None
+    lines = ["# overopt scan report", "",
+             f"{n} episodes scanned, {summary['malformed']} malformed lines skipped, "
+             f"{summary['findings']} findings (confidence ≥ {summary['min_confidence']}).", ""]
+    if judged:
+        j = summary["judge"]
+        lines += [f"Judge: `{j['model']}` at {j['base_url']} ({j['calls']} calls, {j['errors']} errors).", ""]
+        lines += ["| category | flagged | rate | 95% CI | confirmed | confirmed rate |", "|---|---:|---:|---|---:|---:|"]
+    else:
+        lines += ["| category | flagged episodes | rate | 95% CI (Wilson) |", "|---|---:|---:|---|"]
+    for c, e in summary["categories"].items():
+        ci = f"{e['ci95'][0]:.2%} – {e['ci95'][1]:.2%}"
+        if judged:
+            lines.append(f"| {c} | {e['count']} | {e['rate']:.2%} | {ci} | {e['confirmed']} | {e['confirmed_rate']:.2%} |")
+        else:
+            lines.append(f"| {c} | {e['count']} | {e['rate']:.2%} | {ci} |")
+    lines += ["", "## Top examples", ""]
+    any_ex = False
+    for c, items in top.items():
+        if not items:
+            continue
+        any_ex = True
+        lines += [f"### {c}", ""]
+        for conf, _, rec in items:
+            verdict = f", judge: {rec['judge']}" if "judge" in rec else ""
+            lines += [f"- `{rec['id']}` ({rec['detector']} {rec['detector_version']}, confidence {conf:.2f}{verdict}) "
+                      f"at {rec['where']}: {rec['reason']}", "", "```", rec["evidence"].replace("```", "ʼʼʼ"), "```", ""]
+    if not any_ex:
+        lines.append("No findings.")
+    if summary["malformed"]:
+        lines += ["", "## Malformed input", "", f"{summary['malformed']} records skipped "
+                  "(all listed in malformed.jsonl); the first ones:", ""]
+        lines += [f"- {w}" for w in summary["malformed_examples"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,61 @@
+"""Gao et al. (2023) functional forms for gold reward vs d = sqrt(KL), fitted by least squares.
+
+best-of-n: R(d) = d (a - b d),     peak at d* = a / (2b)
+RL:        R(d) = d (a - b ln d),  peak at d* = exp(a / b - 1)
+
+Both forms are linear in (a, b), so the fit is ordinary least squares through R(0) = 0; rewards are
+expected relative to the initial policy (ours are z-scores against the reference's samples).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class GaoFit:
+    method: str
+    a: float
+    b: float
+    r2: float
+    predicted_peak_d: float | None
+    predicted_peak_gold: float | None
+    observed_peak_d: float
+    observed_peak_gold: float
+    points: int
+
+    def predict(self, d: np.ndarray) -> np.ndarray:
+        return gao_curve(self.method, np.asarray(d, dtype=float), self.a, self.b)
+
+
+def gao_curve(method: str, d: np.ndarray, a: float, b: float) -> np.ndarray:
+    if method == "bon":
+        return d * (a - b * d)
+    if method == "rl":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(d > 0, d * (a - b * np.log(np.where(d > 0, d, 1.0))), 0.0)
+    raise ValueError(f"unknown method {method!r} (expected 'bon' or 'rl')")
+
+
+def fit_gao(method: str, d: np.ndarray, gold: np.ndarray) -> GaoFit:
+    """Least-squares fit of `gold` vs `d`; for RL, points at d = 0 carry no information and are dropped."""
+    d, gold = np.asarray(d, dtype=float), np.asarray(gold, dtype=float)
+    keep = d > 0 if method == "rl" else np.ones_like(d, dtype=bool)
+    x, y = d[keep], gold[keep]
+    if len(x) < 3:
+        raise ValueError(f"need at least 3 points to fit the {method} form, got {len(x)}")
+    second = x * x if method == "bon" else x * np.log(x)
+    design = np.stack([x, -second], axis=1)
+    (a, b), *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ np.array([a, b])
+    ss_tot = float(((y - y.mean()) ** 2).sum())
+    r2 = 1.0 - float((resid ** 2).sum()) / ss_tot if ss_tot > 0 else float("nan")
+    peak_d = peak_gold = None
+    if b > 0:
+        peak_d = a / (2 * b) if method == "bon" else math.exp(a / b - 1)
+        peak_gold = float(gao_curve(method, np.array([peak_d]), a, b)[0])
+    i = int(np.argmax(gold))
+    return GaoFit(method, float(a), float(b), r2, peak_d, peak_gold, float(d[i]), float(gold[i]), len(x))

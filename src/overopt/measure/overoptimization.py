@@ -1,0 +1,123 @@
+"""The over-optimization measurement: proxy and gold vs sqrt(KL) for best-of-n and for RL.
+
+`OptimizationSetup` is what both the built-in lab and a user's own checkpoints provide: a reference
+policy, a proxy reward, optionally a gold reward, and prompts. `measure_best_of_n` and `measure_rl`
+turn it into curve points (dicts with method, setting, step, kl, sqrt_kl, proxy, gold, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from overopt.measure.evaluate import PolicyEvaluator
+from overopt.optimize.best_of_n import best_of_n, bon_kl
+from overopt.optimize.rl import RLConfig, train_grpo
+from overopt.optimize.sampling import sample
+from overopt.rewards.base import Scorer, ZScore
+
+CURVE_COLUMNS = ["method", "setting", "step", "kl", "sqrt_kl", "proxy", "gold", "length", "sweep", "variant"]
+
+
+@dataclass
+class OptimizationSetup:
+    """Everything the measurement needs. `gold` may be None (real checkpoints without a gold RM)."""
+
+    reference: object                  # a causal LM (kept frozen)
+    tokenizer: object
+    proxy: Scorer
+    gold: Scorer | None
+    train_prompts: list[str]
+    eval_prompts: list[str]
+    max_new_tokens: int
+    load_policy: Callable[[], object]  # a fresh trainable copy of the reference
+    extra_scorers: dict[str, Scorer] = field(default_factory=dict)
+
+    def scorers(self) -> dict[str, Scorer]:
+        out: dict[str, Scorer] = {"proxy": self.proxy, **self.extra_scorers}
+        if self.gold is not None:
+            out["gold"] = self.gold
+        return out
+
+
+@dataclass
+class MeasureConfig:
+    eval_per_prompt: int = 8       # fresh samples per held-out prompt at each RL measurement
+    norm_per_prompt: int = 32      # reference samples per held-out prompt for the z-scores
+    bon_prompts: int = 16          # held-out prompts in the best-of-n pool
+    bon_pool: int = 4096           # samples per prompt in the pool (>= the largest n)
+    bon_ns: list[int] = field(default_factory=lambda: [2 ** k for k in range(13)])
+    batch_size: int = 512
+
+
+def normalisers(setup: OptimizationSetup, cfg: MeasureConfig, seed: int) -> dict[str, ZScore]:
+    """Z-score each reward against the reference policy's own samples on the held-out prompts."""
+    s = sample(setup.reference, setup.tokenizer, setup.eval_prompts, per_prompt=cfg.norm_per_prompt,
+               max_new_tokens=setup.max_new_tokens, seed=seed + 17, batch_size=cfg.batch_size)
+    return {name: ZScore.fit(scorer(s.prompts, s.completions)) for name, scorer in setup.scorers().items()}
+
+
+@dataclass
+class BonPool:
+    """Reference samples for best-of-n, with raw scores as [prompts, pool] matrices."""
+
+    prompts: list[str]
+    completions: list[str]
+    scores: dict[str, np.ndarray]
+    lengths: np.ndarray
+
+    def rescored(self, name: str, scorer: Scorer) -> "BonPool":
+        """The same samples with reward `name` replaced by `scorer` (e.g. another proxy)."""
+        shape = self.lengths.shape
+        scores = {**self.scores, name: scorer(self.prompts, self.completions).reshape(shape)}
+        return BonPool(self.prompts, self.completions, scores, self.lengths)
+
+
+def bon_pool(setup: OptimizationSetup, cfg: MeasureConfig, seed: int,
+             on_batch: Callable[[int], None] | None = None) -> BonPool:
+    prompts = setup.eval_prompts[:cfg.bon_prompts]
+    s = sample(setup.reference, setup.tokenizer, prompts, per_prompt=cfg.bon_pool,
+               max_new_tokens=setup.max_new_tokens, seed=seed + 29, batch_size=max(cfg.batch_size, 1024),
+               on_batch=on_batch)
+    shape = (len(prompts), cfg.bon_pool)
+    scores = {name: scorer(s.prompts, s.completions).reshape(shape) for name, scorer in setup.scorers().items()}
+    return BonPool(s.prompts, s.completions, scores, s.lengths.numpy().reshape(shape).astype(float))
+
+
+def measure_best_of_n(pool: BonPool, z: dict[str, ZScore], ns: Sequence[int], *,
+                      selector: str = "proxy") -> list[dict]:
+    """Best-of-n curve points: the `selector` reward picks, every reward is reported (z-scores)."""
+    pick = pool.scores[selector]
+    bad = [n for n in ns if n < 1 or n > pick.shape[1]]
+    if bad:
+        raise ValueError(f"best-of-n needs 1 <= n <= pool size {pick.shape[1]}, got {bad}")
+    columns = {name: best_of_n(pick, z[name](scores), ns) for name, scores in pool.scores.items()}
+    columns["length"] = best_of_n(pick, pool.lengths, ns)
+    points = []
+    for i, n in enumerate(ns):
+        kl = bon_kl(n)
+        points.append({"method": "bon", "setting": n, "step": 0, "kl": kl, "sqrt_kl": float(np.sqrt(kl)),
+                       **{name: float(v[i]) for name, v in columns.items()}})
+    return points
+
+
+def measure_rl(setup: OptimizationSetup, rl: RLConfig, z: dict[str, ZScore], mcfg: MeasureConfig, *,
+               seed: int, reward: Scorer | None = None, on_point: Callable[[dict], None] | None = None,
+               on_step: Callable[[int], None] | None = None, extra_callbacks: Sequence = ()) -> list[dict]:
+    """Run GRPO against `reward` (default: the proxy); return (and hand to `on_point` as soon as it
+    is measured) a curve point at step 0, every `rl.eval_every` steps and at the end."""
+    evaluator = PolicyEvaluator(setup.reference, setup.tokenizer, setup.eval_prompts, setup.scorers(), z,
+                                per_prompt=mcfg.eval_per_prompt, max_new_tokens=setup.max_new_tokens,
+                                seed=seed + 41, batch_size=mcfg.batch_size)
+    points: list[dict] = []
+
+    def on_eval(step: int, model) -> None:
+        points.append({"method": "rl", "setting": rl.beta, "step": step, **evaluator(model)})
+        if on_point is not None:
+            on_point(points[-1])
+
+    train_grpo(setup.load_policy(), setup.tokenizer, reward or setup.proxy, setup.train_prompts, rl,
+               seed=seed, on_eval=on_eval, on_step=on_step, extra_callbacks=extra_callbacks)
+    return points

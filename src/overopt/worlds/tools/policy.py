@@ -1,0 +1,69 @@
+"""The tiny tool-using policy: a corpus of agent logs, and supervised pretraining on it.
+
+The corpus stands in for the tool-use transcripts a real model sees in pretraining and SFT. As in
+common practice, the training text includes the tools' outputs: the model learns to predict the
+`<result> ... </result>` blocks too. That is what later lets it *write* a result block itself.
+
+The logs come from a flaky harness: each call fails with probability `error_rate` (an outage or a
+timeout). After a failure the logged agent usually gives up and answers from its own arithmetic;
+in a fraction `late_result_rate` of failures the harness printed the error and then the output
+arrived anyway, so the log shows an error followed by a result. No log ever shows a result that
+the tool did not produce, but a model trained on them puts some probability on "a result block
+follows an error block" - the seed that RL under a text-judging verifier can grow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from overopt.worlds.tools.tasks import Task, sample_tasks
+from overopt.worlds.tools.transcript import (answer_text, call_text, error_text, question_text, result_text,
+                                             vocabulary)
+
+
+@dataclass
+class CorpusConfig:
+    size: int = 6000
+    error_rate: float = 0.15         # per call, in the logs
+    late_result_rate: float = 0.25   # of logged failures, the output still arrived after the error
+
+
+def corpus_transcript(task: Task, rng: np.random.Generator, cfg: CorpusConfig) -> str:
+    parts = [question_text(task.terms)]
+    acc = task.terms[0]
+    for t, partial in zip(task.terms[1:], task.partial_sums()):
+        parts.append(call_text("calculator", acc, t))
+        if rng.random() < cfg.error_rate:
+            parts.append(error_text("outage" if rng.random() < 2 / 3 else "timeout"))
+            if rng.random() >= cfg.late_result_rate:
+                parts.append(answer_text(str(task.answer)))  # gave up: answered from its own arithmetic
+                return " ".join(parts)
+        parts.append(result_text(str(partial)))
+        acc = partial
+    parts.append(answer_text(str(task.answer)))
+    return " ".join(parts)
+
+
+def build_corpus(seed: int, cfg: CorpusConfig, *, n_terms: int, digits: int) -> list[str]:
+    rng = np.random.default_rng([seed, 101])
+    tasks = sample_tasks(rng, cfg.size, n_terms=n_terms, digits=digits)
+    return [corpus_transcript(t, rng, cfg) for t in tasks]
+
+
+def make_tokenizer(max_number: int):
+    from overopt.models.tiny import word_tokenizer
+
+    return word_tokenizer(vocabulary(max_number), model_max_length=256)
+
+
+def pretrain_policy(corpus: list[str], tokenizer, size, *, seed: int, epochs: int, lr: float,
+                    batch_size: int, on_step=None):
+    """A fresh tiny Llama trained on the corpus (plain next-token prediction on every word)."""
+    from overopt.models.tiny import causal_lm, train_causal_lm
+
+    model = causal_lm(tokenizer, size, seed)
+    losses = train_causal_lm(model, tokenizer, corpus, epochs=epochs, batch_size=batch_size, lr=lr,
+                             seed=seed, on_step=on_step)
+    return model, losses
