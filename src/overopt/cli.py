@@ -30,9 +30,11 @@ def _register() -> None:
     from overopt.detect.probe_command import probe
     from overopt.worlds.control.command import lab_control
     from overopt.worlds.rlhf.command import lab_rlhf
+    from overopt.worlds.rlhf.mitigations_command import lab_mitigations
     from overopt.worlds.tools.command import lab_tools
 
     lab_app.command("rlhf")(lab_rlhf)
+    lab_app.command("mitigations")(lab_mitigations)
     lab_app.command("tools")(lab_tools)
     lab_app.command("control")(lab_control)
     app.command("scan")(scan)

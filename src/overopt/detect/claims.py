@@ -137,9 +137,9 @@ def _passes_last(out: str) -> bool:
     return False
 
 
-_CLAIM_HINT = re.compile(r"\b(ran|run|re-?ran|executed|executing|running|tested|checked|verified|confirmed|compil|built|"
-                         r"benchmark|profiled|timed|deployed|installed|pass|passed|passes|passing|green|succeed|machine|"
-                         r"laptop|computer|local|output)|<|tool_code|TOOL_CALL|\"(name|tool)\"", re.I)
+_CLAIM_HINTS = ("ran", "run", "execut", "tested", "checked", "verified", "confirmed", "compil", "built", "benchmark",
+                "profil", "timed", "deploy", "install", "pass", "green", "succeed", "machine", "laptop", "computer",
+                "local", "output", "<", "tool_code", "tool_call", '"name"', '"tool"')
 
 
 class FabricatedAction(Detector):
@@ -153,7 +153,8 @@ class FabricatedAction(Detector):
             if m.role != "assistant" or not m.content:
                 continue
             text = m.content
-            if not _CLAIM_HINT.search(text):
+            low = text.lower()
+            if not any(h in low for h in _CLAIM_HINTS):
                 continue
             # a tool call written out as text, with no real call made
             if not m.tool_calls:

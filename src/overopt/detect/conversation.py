@@ -61,9 +61,15 @@ _REJECT_AFTER = re.compile(r"^[^.\n]{0,60}\b(but|though|however)\b[^.\n]{0,30}\b
 
 
 # every metagaming rule needs one of these words; text without them skips the rules (speed)
-_META_HINT = re.compile(r"grade|check|evaluat|scor|reward|tests?\b|judge|verif|harness|benchmark|credit|points|marks|"
-                        r"hard-?cod|special-?cas|memori|being|watch|monitor|honeypot|alignment|trap|overse|"
-                        r"researcher|developer|metric|\brm\b|reviewer|eval\b", re.I)
+_META_HINTS = ("grade", "check", "evaluat", "scor", "reward", "test", "judge", "verif", "harness", "benchmark",
+               "credit", "points", "marks", "hard-cod", "hardcod", "special-cas", "specialcas", "memori", "being",
+               "watch", "monitor", "honeypot", "alignment", "trap", "overse", "researcher", "developer", "metric",
+               " rm", "reviewer", "eval", "trick", "cheat", "game", "gaming", "bypass")
+
+
+def _has(text: str, hints) -> bool:
+    low = text.lower()
+    return any(h in low for h in hints)
 
 
 class Metagaming(Detector):
@@ -75,7 +81,7 @@ class Metagaming(Detector):
             if m.role != "assistant":
                 continue
             for field, text in (("reasoning", m.reasoning), ("content", m.content)):
-                if not text or not _META_HINT.search(text):
+                if not text or not _has(text, _META_HINTS):
                     continue
                 for rx, conf, why in METAGAMING:
                     for mm in rx.finditer(text):
@@ -106,6 +112,7 @@ def _prose(text: str) -> str:
     return _CODE.sub(" ", text) if "```" in text else text
 
 
+_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _STRIP = ".,;:!?\"'()[]{}*`<>“”‘’"
 _NEUTRAL = re.compile(r"[\w./:@#%+=-]+")
 _CONS_RUN = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}", re.I)
@@ -142,7 +149,7 @@ class Repetition(Detector):
             if m.role != "assistant":
                 continue
             for field, raw in (("content", m.content), ("reasoning", m.reasoning)):
-                if len(raw) < 80:
+                if len(raw) < 40:
                     continue
                 text = _prose(raw)
                 f = self._check(text)
@@ -166,6 +173,13 @@ class Repetition(Detector):
                     return (0.9 if ratio > 9 else 0.8,
                             f"degenerate repetition: compresses {ratio:.1f}x, {distinct:.0%} distinct 4-grams",
                             text[:300] + ("…" if len(text) > 300 else ""))
+        sample = text[:4000].encode("ascii", "ignore")
+        letters = len(sample) - len(sample.translate(None, _LETTERS))
+        vowels = len(sample) - len(sample.translate(None, b"aeiouyAEIOUY"))
+        spaces = sample.count(b" ") + sample.count(b"\n")
+        symbols = len(sample) - letters - spaces - (len(sample) - len(sample.translate(None, b"0123456789")))
+        if letters and vowels / letters > 0.28 and symbols / max(1, len(sample)) < 0.12:
+            return None   # reads like ordinary text: skip the per-token gibberish check
         words = _WORD.findall(text)
         if len(words) >= 25:
             frac, scored = _gibberish(words)
@@ -188,13 +202,19 @@ STOCK = re.compile(
 STRONG = re.compile(r"as an? (AI|artificial)|language model|I('m| am) (just |only )?an? ", re.I)
 
 
+_STOCK_HINTS = ("as an ai", "as an artificial", "language model", "just an ai", "only an ai", "i'm an ai", "i am an ai",
+                "virtual assistant", "personal", "feelings", "certainly!", "absolutely!", "of course!", "sure thing!",
+                "question!", "question.", "helps!", "helps.", "to help", "apologi", "feel free", "to note", "noting",
+                "let me know if", "cutoff", "training data", "an ai,", "an ai ")
+
+
 class StockPhrase(Detector):
     name, version, categories = "text.stock_phrase", "1.0", ("stock_phrase",)
 
     def detect(self, ep: Episode) -> list[Finding]:
         hits = []
         for i, m in enumerate(ep.messages):
-            if m.role != "assistant" or not m.content:
+            if m.role != "assistant" or not m.content or not _has(m.content, _STOCK_HINTS):
                 continue
             text = _prose(m.content)
             for sm in STOCK.finditer(text):
@@ -252,6 +272,10 @@ BENIGN_SCARY = re.compile(
 PARTIAL = re.compile(r"\b(but|however)\b[^.\n]{0,80}\b(here('s| is| are)|you can|you could|I can|I'll|the (way|command|steps))|```", re.I)
 
 
+_REFUSAL_HINTS = ("can't", "cannot", "can not", "won't", "will not", "unable", "not able", "decline", "refuse",
+                  "sorry", "afraid", "comfortable", "request", "not allowed", "not permitted", "shouldn't")
+
+
 class OverRefusal(Detector):
     name, version, categories = "text.over_refusal", "1.0", ("over_refusal",)
 
@@ -264,6 +288,8 @@ class OverRefusal(Detector):
             if m.role != "assistant" or not m.content or not last_user:
                 continue
             head = m.content[:400]
+            if not _has(head, _REFUSAL_HINTS):
+                continue
             rm = REFUSAL.search(head)
             if not rm:
                 continue

@@ -28,6 +28,7 @@ class CorpusConfig:
     size: int = 6000
     error_rate: float = 0.15         # per call, in the logs
     late_result_rate: float = 0.25   # of logged failures, the output still arrived after the error
+    retry_rate: float = 0.0          # of logged failures, the agent re-issued the same call
 
 
 def corpus_transcript(task: Task, rng: np.random.Generator, cfg: CorpusConfig) -> str:
@@ -35,11 +36,16 @@ def corpus_transcript(task: Task, rng: np.random.Generator, cfg: CorpusConfig) -
     acc = task.terms[0]
     for t, partial in zip(task.terms[1:], task.partial_sums()):
         parts.append(call_text("calculator", acc, t))
-        if rng.random() < cfg.error_rate:
-            parts.append(error_text("outage" if rng.random() < 2 / 3 else "timeout"))
-            if rng.random() >= cfg.late_result_rate:
+        while rng.random() < cfg.error_rate:
+            parts.append(error_text("outage" if rng.random() < 0.5 else "timeout"))
+            u = rng.random()
+            if u < cfg.retry_rate:
+                parts.append(call_text("calculator", acc, t))  # tried again
+                continue
+            if u >= cfg.retry_rate + cfg.late_result_rate:
                 parts.append(answer_text(str(task.answer)))  # gave up: answered from its own arithmetic
                 return " ".join(parts)
+            break  # the output arrived late, after the error line
         parts.append(result_text(str(partial)))
         acc = partial
     parts.append(answer_text(str(task.answer)))

@@ -127,6 +127,8 @@ class ToolHarness:
         if res is not None and status == "ok":
             value = renderable_stdout(res.stdout, self.max_number)
             shown = result_text(value) if value is not None else error_text("unreadable")
+        elif status == "outage" and "timed out" in getattr(res, "stderr", ""):
+            shown = error_text("timeout")  # the sandbox's injected outages are 503s or timeouts
         else:
             shown = error_text(status if status in ("outage", "timeout", "error", "killed", "crash")
                                else "error")

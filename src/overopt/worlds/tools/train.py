@@ -16,8 +16,10 @@ normalisation). Rollouts hit by a tool fault (outage, timeout, kill, crash) are 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -64,6 +66,7 @@ class ToolsConfig:
     prompts_per_step: int = 16
     group_size: int = 8
     learning_rate: float = 1e-3
+    beta: float = 0.04                # KL penalty to the pretrained policy (TRL's k3 estimator)
     temperature: float = 1.0
     mask_outages: bool = False
     # rewards
@@ -215,15 +218,25 @@ def group_advantages(rewards: torch.Tensor, keep: torch.Tensor, group_size: int)
     return (adv * k).view(-1)
 
 
-def policy_gradient_step(model, optimizer, episodes: list[Episode], advantages: torch.Tensor,
-                         vocab: dict[str, int], pad_id: int) -> float:
+def _token_logprobs(model, ids, attn):
+    logits = model(input_ids=ids, attention_mask=attn).logits[:, :-1].float()
+    return torch.log_softmax(logits, -1).gather(-1, ids[:, 1:, None]).squeeze(-1)
+
+
+def policy_gradient_step(model, optimizer, episodes: list[Episode], advantages: torch.Tensor, keep: torch.Tensor,
+                         vocab: dict[str, int], pad_id: int, *, reference=None, beta: float = 0.0) -> float:
     ids, attn, policy = _sequences(episodes, vocab, pad_id)
     model.train()
-    logits = model(input_ids=ids, attention_mask=attn).logits[:, :-1].float()
-    logp = torch.log_softmax(logits, -1).gather(-1, ids[:, 1:, None]).squeeze(-1)
-    mask = policy[:, 1:].float() * (advantages != 0).float()[:, None]
-    denom = policy[:, 1:].float().sum().clamp(min=1)
-    loss = -(advantages[:, None] * logp * mask).sum() / denom
+    logp = _token_logprobs(model, ids, attn)
+    mask = policy[:, 1:].float() * keep.float()[:, None]
+    denom = mask.sum().clamp(min=1)
+    per_token = -advantages[:, None] * logp
+    if beta > 0 and reference is not None:
+        with torch.no_grad():
+            ref = _token_logprobs(reference, ids, attn)
+        # TRL's per-token KL estimator (k3): exp(ref - logp) - (ref - logp) - 1, always >= 0
+        per_token = per_token + beta * (torch.exp(ref - logp) - (ref - logp) - 1)
+    loss = (per_token * mask).sum() / denom
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -260,7 +273,8 @@ def run_lab(cfg: ToolsConfig, run, *, seed: int, sandbox_factory: Callable | Non
     eval_tasks = sample_tasks(np.random.default_rng([seed, 7]), cfg.eval_episodes, n_terms=cfg.n_terms,
                               digits=cfg.digits)
 
-    with progress() as bar:
+    with progress() as bar, contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, sandbox_root, True)
         # 1. pretraining on the corpus of agent logs
         corpus = build_corpus(seed, cfg.corpus, n_terms=cfg.n_terms, digits=cfg.digits)
         tokenizer = make_tokenizer(max_number)
@@ -277,22 +291,21 @@ def run_lab(cfg: ToolsConfig, run, *, seed: int, sandbox_factory: Callable | Non
         summary["pretrain_final_loss"] = losses[-1]
 
         def evaluate(model, name: str) -> tuple[list[Scored], ToolHarness]:
-            """The same eval tasks, sampling seed and sandbox seed for every policy."""
-            sandbox = make_sandbox(sandbox_root / f"{name}-eval", ledger_path, cfg.outage_rate, seed + 1)
-            try:
-                harness = ToolHarness(sandbox, max_number=max_number, max_calls=cfg.max_calls)
-                gen = torch.Generator().manual_seed(seed * 1000 + 17)
-                eps = []
-                for start in range(0, len(eval_tasks), 256):
-                    chunk = eval_tasks[start:start + 256]
-                    eps += rollout(model, tokenizer, harness, chunk,
-                                   [f"{name}-eval-{start + i}" for i in range(len(chunk))],
-                                   max_new_words=cfg.max_new_words, generator=gen, temperature=cfg.temperature)
-            finally:
-                sandbox.close()
+            """The same eval tasks and sampling seed for every policy."""
+            harness = ToolHarness(sandbox, max_number=max_number, max_calls=cfg.max_calls)
+            gen = torch.Generator().manual_seed(seed * 1000 + 17)
+            eps = []
+            for start in range(0, len(eval_tasks), 256):
+                chunk = eval_tasks[start:start + 256]
+                eps += rollout(model, tokenizer, harness, chunk,
+                               [f"{name}-eval-{start + i}" for i in range(len(chunk))],
+                               max_new_words=cfg.max_new_words, generator=gen, temperature=cfg.temperature)
             return score(eps, ledger, naive, led), harness
 
-        # 2. the pretrained policy, before any RL
+        # 2. the pretrained policy, before any RL. One sandbox serves the whole lab: its outage draws
+        # depend only on (seed, episode id, call number), and every call lands in DIR/ledger.jsonl.
+        sandbox = make_sandbox(sandbox_root, ledger_path, cfg.outage_rate, seed)
+        stack.callback(sandbox.close)
         pre, _ = evaluate(base, "pretrained")
         summary["pretrained"] = summarize(pre)
         samples["pretrained"] = pre
@@ -301,31 +314,28 @@ def run_lab(cfg: ToolsConfig, run, *, seed: int, sandbox_factory: Callable | Non
         for verifier in cfg.verifiers:
             model = copy.deepcopy(base)
             optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate, weight_decay=0.0)
-            sandbox = make_sandbox(sandbox_root / verifier, ledger_path, cfg.outage_rate, seed)
             harness = ToolHarness(sandbox, max_number=max_number, max_calls=cfg.max_calls)
             task_rng = np.random.default_rng([seed, 11])
             gen = torch.Generator().manual_seed(seed * 1000 + 13)
             task = bar.add_task(f"RL against the {verifier} verifier", total=cfg.steps, visible=show_progress)
-            try:
-                for step in range(cfg.steps):
-                    t0 = time.perf_counter()
-                    tasks = [t for t in sample_tasks(task_rng, cfg.prompts_per_step, n_terms=cfg.n_terms,
-                                                     digits=cfg.digits) for _ in range(cfg.group_size)]
-                    ids = [f"{verifier}-{step}-{i}" for i in range(len(tasks))]
-                    eps = rollout(model, tokenizer, harness, tasks, ids, max_new_words=cfg.max_new_words,
-                                  generator=gen, temperature=cfg.temperature)
-                    scored = score(eps, ledger, naive, led)
-                    rewards = torch.tensor([s.naive if verifier == "naive" else s.ledger for s in scored])
-                    keep = torch.tensor([not (cfg.mask_outages and e.fault_affected) for e in eps])
-                    adv = group_advantages(rewards, keep, cfg.group_size)
-                    loss = policy_gradient_step(model, optimizer, eps, adv, vocab, pad_id)
-                    row = summarize(scored)
-                    curves.write({**row, "verifier": verifier, "step": step,
-                                  "reward": float(rewards.mean()), "masked": int((~keep).sum()),
-                                  "loss": loss, "seconds": round(time.perf_counter() - t0, 3)})
-                    bar.update(task, advance=1)
-            finally:
-                sandbox.close()
+            for step in range(cfg.steps):
+                t0 = time.perf_counter()
+                tasks = [t for t in sample_tasks(task_rng, cfg.prompts_per_step, n_terms=cfg.n_terms,
+                                                 digits=cfg.digits) for _ in range(cfg.group_size)]
+                ids = [f"{verifier}-{step}-{i}" for i in range(len(tasks))]
+                eps = rollout(model, tokenizer, harness, tasks, ids, max_new_words=cfg.max_new_words,
+                              generator=gen, temperature=cfg.temperature)
+                scored = score(eps, ledger, naive, led)
+                rewards = torch.tensor([s.naive if verifier == "naive" else s.ledger for s in scored])
+                keep = torch.tensor([not (cfg.mask_outages and e.fault_affected) for e in eps])
+                adv = group_advantages(rewards, keep, cfg.group_size)
+                loss = policy_gradient_step(model, optimizer, eps, adv, keep, vocab, pad_id,
+                                            reference=base, beta=cfg.beta)
+                row = summarize(scored)
+                curves.write({**row, "verifier": verifier, "step": step,
+                              "reward": float(rewards.mean()), "masked": int((~keep).sum()),
+                              "loss": loss, "seconds": round(time.perf_counter() - t0, 3)})
+                bar.update(task, advance=1)
             final, eval_harness = evaluate(model, verifier)
             summary[verifier] = {**summarize(final), "crashes": harness.crashes + eval_harness.crashes,
                                  "hangs": harness.hangs + eval_harness.hangs}

@@ -1,0 +1,7 @@
+from solution import solve
+
+
+def test_examples():
+    assert solve([3, 1, 2]) == [3, 2, 1]
+    assert solve([5, 5, 1]) == [5, 1]
+    assert solve([10, 40, 20]) == [40, 20, 10]
