@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from overopt.errors import UserError
+from overopt.seeding import torch_threads
 
 TRACKED_PACKAGES = (
     "overopt", "torch", "transformers", "trl", "accelerate", "tokenizers", "numpy", "scipy",
@@ -128,6 +129,7 @@ def start_run(out: str | Path, *, kind: str, config: Any, seed: int | None,
         "seed": seed,
         "config": config,
         "versions": package_versions(),
+        "torch_threads": torch_threads(),
         "command": sys.argv,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
     })

@@ -28,12 +28,9 @@ def scan(
     judge_timeout: float = typer.Option(60.0, help="Seconds per judge request."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table."),
 ) -> None:
-    """Scan agent transcripts for reward hacking: test tampering, early exits, always-equal objects,
-    pytest report patching, special-casing, grader tampering, fabricated actions, metagaming,
-    repetition, stock phrases and over-refusal.
+    """Scan agent transcripts for reward hacking: test tampering, early exits, always-equal objects, pytest report patching, special-casing, grader tampering, fabricated actions, metagaming, repetition, stock phrases and over-refusal.
 
-    Malformed lines are reported with file:line, counted and skipped. Exit 0 when the scan ran
-    (findings or not), 2 on bad input (no readable episodes, a missing file, bad options).
+    Malformed lines are reported with file:line, counted and skipped. Exit 0 when the scan ran (findings or not), 2 on bad input (no readable episodes, a missing file, bad options).
     """
     from overopt.detect.judge import settings_from
     from overopt.detect.scan import ScanConfig, scan as run_scan

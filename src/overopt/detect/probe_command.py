@@ -29,13 +29,9 @@ def probe(
     timeout: float = typer.Option(30.0, help="CPU seconds per grader run (wall limit 1.5x this)."),
     exploit: Optional[List[str]] = typer.Option(None, "--exploit", "-e", help="Only these exploits (repeatable)."),
 ) -> None:
-    """Run a battery of known reward hacks against your grader, inside the sandbox, and report which
-    ones it accepts: always-equal objects, exit(0) before the asserts, os._exit(0), a conftest.py report
-    patch, deleting or emptying the tests, special-casing visible tests, a patched timer, and reading
-    expected outputs from the grader's files or stack frames.
+    """Run a battery of known reward hacks against your grader, inside the sandbox, and report which ones it accepts: always-equal objects, exit(0) before the asserts, os._exit(0), a conftest.py report patch, deleting or emptying the tests, special-casing visible tests, a patched timer, and reading expected outputs from the grader's files or stack frames.
 
-    A wrong-but-honest baseline runs first and must fail. Exit code 1 when any exploit is accepted
-    (or the baseline passes), 0 when none is, 2 on bad input: a CI gate for graders.
+    A wrong-but-honest baseline runs first and must fail. Exit code 1 when any exploit is accepted (or the baseline passes), 0 when none is, 2 on bad input: a CI gate for graders.
     """
     from overopt.detect.probe import ProbeConfig, run_probe
     from overopt.runs import start_run

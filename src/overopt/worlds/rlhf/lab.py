@@ -57,7 +57,7 @@ def preset(name: str) -> RLHFLabConfig:
             reward_model=RewardModelConfig(size=TinyConfig(hidden_size=32, num_layers=1), pairs=400, epochs=1),
             measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_pool=64,
                                   bon_ns=[1, 2, 4, 8, 16, 32, 64]),
-            rl=RLConfig(steps=4, learning_rate=1e-4, eval_every=2, prompts_per_step=2, num_generations=4))
+            rl=RLConfig(steps=6, learning_rate=1e-3, eval_every=2, prompts_per_step=2, num_generations=4))
     raise ValueError(name)
 
 

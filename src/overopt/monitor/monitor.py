@@ -1,0 +1,263 @@
+"""`Monitor`: measure a policy during RL every K steps, predict the gold peak without gold, keep the
+best checkpoint and stop (or warn) when over-optimization starts.
+
+Framework-free: call `begin(model)` once and `observe(step, model)` every K steps. The TRL adapter
+(`overopt.integrations.trl_callback.OverOptimizationCallback`) does exactly that from a
+`TrainerCallback`. Each measurement samples `per_prompt` completions for each held-out prompt with
+the same seed every time (common random numbers), measures the sequence-level KL to the reference
+(exact per-token KL summed over the completion, see `overopt.measure.kl`), the proxy, the test RM,
+gold when given (logged for evaluation, never seen by the rule), repetition and length. The torch
+RNG state is saved and restored around each measurement, so monitoring does not change training.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from overopt.measure.kl import sequence_kl
+from overopt.monitor.online import KLSchedule, OnlineGaoFit
+from overopt.monitor.rule import Decision, RuleConfig, decide, strip_gold
+from overopt.monitor.signals import repetition_rates, token_lengths
+from overopt.optimize.sampling import Samples, sample
+from overopt.rewards.base import Scorer, ZScore
+
+MODES = ("stop", "warn")
+
+
+@dataclass
+class MonitorConfig:
+    every: int = 5                 # measure every K optimizer steps
+    per_prompt: int = 4            # completions per held-out prompt per measurement
+    max_prompts: int = 48          # held-out prompts used (the first ones)
+    reference_per_prompt: int = 8  # reference completions per prompt for the z-scores (once)
+    max_new_tokens: int = 20
+    mode: str = "stop"             # "stop": stop training; "warn": only warn and log
+    save_best: bool = True         # save the best checkpoint (save_pretrained) under out_dir/best
+    tensorboard: bool = True       # also log to out_dir/tensorboard (needs the tensorboard package)
+    batch_size: int = 256
+    seed: int = 0
+    rule: RuleConfig = field(default_factory=RuleConfig)
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+        if self.every < 1 or self.per_prompt < 1 or self.max_prompts < 1:
+            raise ValueError("every, per_prompt and max_prompts must be >= 1")
+
+
+@dataclass
+class MonitorResult:
+    """What the monitor decided. `stop_step` is the step of the checkpoint it keeps (the best one when
+    it stopped); `triggered_step` the step at which it decided to stop (None: never)."""
+
+    triggered_step: int | None
+    reasons: list[str]
+    stop_step: int | None
+    stop_kl: float | None
+    stop_signal: float | None
+    checkpoint: str | None
+    predicted_peak_sqrt_kl: float | None
+    predicted_peak_step: float | None
+    measurements: int
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Logger:
+    def __init__(self, out_dir: Path | None, tensorboard: bool):
+        self.jsonl = self.tb = None
+        if out_dir is None:
+            return
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.jsonl = open(out_dir / "monitor.jsonl", "w")
+        if tensorboard:
+            try:
+                from torch.utils.tensorboard import SummaryWriter
+            except ImportError:
+                warnings.warn("overopt monitor: the tensorboard package is not installed; logging to "
+                              "monitor.jsonl only (pip install tensorboard)", RuntimeWarning, stacklevel=3)
+            else:
+                self.tb = SummaryWriter(str(out_dir / "tensorboard"))
+
+    def write(self, point: dict) -> None:
+        if self.jsonl is not None:
+            self.jsonl.write(json.dumps(point) + "\n")
+            self.jsonl.flush()
+        if self.tb is not None:
+            for k, v in point.items():
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "step" and v is not None:
+                    self.tb.add_scalar(f"overopt/{k}", v, point["step"])
+            self.tb.flush()
+
+    def close(self) -> None:
+        if self.jsonl is not None:
+            self.jsonl.close()
+            self.jsonl = None
+        if self.tb is not None:
+            self.tb.close()
+            self.tb = None
+
+
+class Monitor:
+    """Online over-optimization monitor. `gold` (optional) is measured and logged, never used to decide.
+
+    `reference`: the initial policy (for KL); None -> a frozen copy of the model taken at `begin`.
+    `prompts`: held-out prompt texts (never trained on), already in the policy's input format.
+    """
+
+    def __init__(self, *, tokenizer, prompts: Sequence[str], proxy: Scorer, test_rm: Scorer | None = None,
+                 gold: Scorer | None = None, reference=None, config: MonitorConfig | None = None,
+                 out_dir: str | Path | None = None):
+        if not prompts:
+            raise ValueError("the monitor needs at least one held-out prompt")
+        self.cfg = config or MonitorConfig()
+        self.tokenizer, self.reference = tokenizer, reference
+        self.prompts = list(prompts)[:self.cfg.max_prompts]
+        self.scorers: dict[str, Scorer] = {"proxy": proxy}
+        if test_rm is not None:
+            self.scorers["test_rm"] = test_rm
+        if gold is not None:
+            self.scorers["gold"] = gold
+        self.signal = "test_rm" if test_rm is not None else "proxy"
+        if test_rm is None:
+            warnings.warn("overopt monitor without a test RM: the optimized proxy stands in for true reward, "
+                          "which rarely turns down; stopping relies on degradation signals", RuntimeWarning,
+                          stacklevel=2)
+        self.out_dir = None if out_dir is None else Path(out_dir)
+        self.history: list[dict] = []
+        self.fit = OnlineGaoFit()
+        self.schedule = KLSchedule()
+        self.z: dict[str, ZScore] = {}
+        self.baseline: dict[str, tuple[float, float]] = {}
+        self.decision = Decision(False)
+        self.triggered_step: int | None = None
+        self.frozen_best: int | None = None
+        self.saved_step: int | None = None
+        self.seconds = 0.0
+        self._log: _Logger | None = None
+
+    # ---- measurement -------------------------------------------------------------------------
+
+    def _sample(self, model, per_prompt: int, seed: int) -> Samples:
+        with torch.random.fork_rng(devices=[]):
+            return sample(model, self.tokenizer, self.prompts, per_prompt=per_prompt,
+                          max_new_tokens=self.cfg.max_new_tokens, seed=seed, batch_size=self.cfg.batch_size)
+
+    def _degradation(self, s: Samples) -> dict[str, np.ndarray]:
+        rates = repetition_rates(s.completion_ids, s.completion_mask, self.tokenizer.eos_token_id)
+        return {**rates, "length": token_lengths(s.completion_mask)}
+
+    def begin(self, model) -> None:
+        """Fix the reference, the z-scores and the degradation baselines; measure step 0."""
+        t0 = time.perf_counter()
+        if self.reference is None:
+            self.reference = copy.deepcopy(model).eval()
+            for p in self.reference.parameters():
+                p.requires_grad_(False)
+        was_training = model.training
+        ref = self._sample(self.reference, self.cfg.reference_per_prompt, self.cfg.seed + 1)
+        self.z = {n: ZScore.fit(sc(ref.prompts, ref.completions)) for n, sc in self.scorers.items()}
+        self.baseline = {k: (float(v.mean()), float(v.std()) or 1.0) for k, v in self._degradation(ref).items()}
+        model.train(was_training)
+        self._log = _Logger(self.out_dir, self.cfg.tensorboard)
+        self.seconds += time.perf_counter() - t0
+        self.observe(0, model)
+
+    @torch.no_grad()
+    def measure(self, step: int, model) -> dict:
+        was_training = model.training
+        s = self._sample(model, self.cfg.per_prompt, self.cfg.seed)
+        kl = max(float(sequence_kl(model, self.reference, s, batch_size=self.cfg.batch_size).mean()), 0.0)
+        model.train(was_training)
+        point: dict = {"step": int(step), "kl": kl, "sqrt_kl": float(np.sqrt(kl))}
+        for name, scorer in self.scorers.items():
+            point[name] = float(self.z[name](scorer(s.prompts, s.completions)).mean())
+        if "test_rm" in point:
+            point["gap"] = point["proxy"] - point["test_rm"]
+        for k, v in self._degradation(s).items():
+            mean, std = self.baseline[k]
+            point[k] = float(v.mean())
+            point[f"{k}_effect"] = (float(v.mean()) - mean) / std
+        return point
+
+    def observe(self, step: int, model) -> Decision:
+        """Measure at `step`, update the online fit, decide, save the best checkpoint."""
+        if self._log is None:
+            raise RuntimeError("call Monitor.begin(model) before observe()")
+        t0 = time.perf_counter()
+        point = self.measure(step, model)
+        clean = strip_gold(point)
+        self.fit.update(clean["sqrt_kl"], clean[self.signal])
+        self.schedule.update(step, clean["sqrt_kl"])
+        self.history.append(point)
+        self.decision = decide([strip_gold(p) for p in self.history], self.cfg.rule, signal=self.signal,
+                               fit_peak_d=self.fit.peak_d)
+        fit = self.fit.fit
+        point.update(fit_a=None if fit is None else fit.a, fit_b=None if fit is None else fit.b,
+                     predicted_peak_sqrt_kl=self.fit.peak_d,
+                     predicted_peak_step=self.schedule.step_at(self.fit.peak_d),
+                     best_step=None if self.decision.best_index is None
+                     else self.history[self.decision.best_index]["step"],
+                     degraded=self.decision.degraded, stop=self.decision.stop)
+        if self.triggered_step is None:
+            best = self.decision.best_index
+            if best is not None and best == len(self.history) - 1:
+                self._save(model, step)
+            if self.decision.stop:
+                self.triggered_step = int(step)
+                self.frozen_best = best
+                msg = (f"overopt monitor: over-optimization at step {step} ({'; '.join(self.decision.reasons)}); "
+                       f"best checkpoint: step {point['best_step']}")
+                warnings.warn(msg, RuntimeWarning, stacklevel=2)
+        point["seconds"] = time.perf_counter() - t0
+        self.seconds += point["seconds"]
+        self._log.write(point)
+        return self.decision
+
+    @property
+    def should_stop(self) -> bool:
+        return self.triggered_step is not None and self.cfg.mode == "stop"
+
+    def _save(self, model, step: int) -> None:
+        if not self.cfg.save_best or self.out_dir is None or not hasattr(model, "save_pretrained"):
+            return
+        path = self.out_dir / "best"
+        model.save_pretrained(path)
+        if hasattr(self.tokenizer, "save_pretrained"):
+            self.tokenizer.save_pretrained(path)
+        (path / "overopt_monitor.json").write_text(json.dumps({"step": int(step)}))
+        self.saved_step = int(step)
+
+    # ---- result ------------------------------------------------------------------------------
+
+    def result(self) -> MonitorResult:
+        best = self.frozen_best if self.triggered_step is not None else self.decision.best_index
+        bp = None if best is None else self.history[best]
+        ckpt = None
+        if bp is not None and self.saved_step == bp["step"] and self.out_dir is not None:
+            ckpt = str(self.out_dir / "best")
+        return MonitorResult(
+            triggered_step=self.triggered_step, reasons=list(self.decision.reasons) if self.triggered_step is not None
+            else [], stop_step=None if bp is None else bp["step"], stop_kl=None if bp is None else bp["kl"],
+            stop_signal=None if bp is None else bp[self.signal], checkpoint=ckpt,
+            predicted_peak_sqrt_kl=self.fit.peak_d, predicted_peak_step=self.schedule.step_at(self.fit.peak_d),
+            measurements=len(self.history), seconds=self.seconds)
+
+    def close(self) -> MonitorResult:
+        res = self.result()
+        if self._log is not None:
+            self._log.close()
+        if self.out_dir is not None:
+            (self.out_dir / "monitor_result.json").write_text(json.dumps(res.to_dict(), indent=2))
+        return res

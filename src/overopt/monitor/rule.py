@@ -1,0 +1,94 @@
+"""The monitor's stopping rule. It sees no gold: `decide` is handed the history with gold removed.
+
+What it uses, per measurement (all on fresh samples of held-out prompts, z-scored against the
+reference policy's own samples):
+
+* `test_rm`: a held-out reward model trained on comparisons disjoint from the optimized proxy's
+  (Bai et al. 2022). It is the rule's estimate of true reward; without one the proxy stands in
+  (much weaker: the optimized proxy rarely turns down).
+* `gap` = proxy - test_rm: once over-optimization starts, the optimized proxy and the test RM part ways.
+* degradation: repetition (share of repeated bigrams and tokens) and length, as effect sizes
+  (shift of the mean in units of the reference's per-sample standard deviation).
+* an online fit of Gao et al.'s RL law R(d) = d (a - b ln d) to the test-RM curve: its predicted
+  peak d*.
+
+Decision: the best checkpoint is the measured one with the highest test-RM score among those not
+flagged as degraded. Training stops (or, in warn mode, a warning is raised) as soon as any of:
+
+1. `plateau`: the test RM has not beaten its best for `patience` measurements in a row;
+2. `fit`: the online fit has a peak, the current sqrt KL is past it by more than `fit_margin`, and
+   the test RM is below its best;
+3. `gap`: the proxy - test-RM gap has grown by more than `gap_rise` since the best checkpoint while
+   the test RM is below its best;
+4. `degradation`: a degradation effect size exceeds `degradation_threshold` for `patience`
+   measurements in a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+GOLD_KEYS = ("gold",)
+DEGRADATION_KEYS = ("rep_bigrams_effect", "rep_tokens_effect", "length_effect")
+
+
+@dataclass
+class RuleConfig:
+    min_measurements: int = 3          # measurements (step 0 included) before any stop
+    patience: int = 2                  # measurements without a new best (and for degradation)
+    fit_margin: float = 0.1            # stop once sqrt KL > (1 + margin) * predicted peak
+    gap_rise: float = 1.0              # z units of proxy - test RM growth since the best checkpoint
+    degradation_threshold: float = 1.0  # effect size (reference per-sample std units)
+    degradation_keys: tuple[str, ...] = ("rep_bigrams_effect", "rep_tokens_effect")
+    min_improvement: float = 0.0       # a new best must beat the old by this much (z units)
+
+
+@dataclass
+class Decision:
+    stop: bool
+    reasons: list[str] = field(default_factory=list)
+    best_index: int | None = None      # index into the history of the checkpoint to keep
+    degraded: bool = False
+
+
+def strip_gold(point: dict) -> dict:
+    return {k: v for k, v in point.items() if k not in GOLD_KEYS}
+
+
+def decide(history: Sequence[dict], cfg: RuleConfig, *, signal: str = "test_rm",
+           fit_peak_d: float | None = None) -> Decision:
+    """Stopping decision after the last point of `history` (a list of gold-free measurements)."""
+    for p in history:
+        if any(k in p for k in GOLD_KEYS):
+            raise ValueError("the stopping rule must not see gold: pass strip_gold(point) points")
+    if not history:
+        return Decision(False)
+
+    def degraded(p: dict) -> bool:
+        return any(p.get(k, 0.0) > cfg.degradation_threshold for k in cfg.degradation_keys)
+
+    best_i = None
+    for i, p in enumerate(history):
+        if degraded(p):
+            continue
+        if best_i is None or p[signal] > history[best_i][signal] + cfg.min_improvement:
+            best_i = i
+    last = history[-1]
+    reasons: list[str] = []
+    if len(history) >= cfg.min_measurements:
+        below = best_i is not None and last[signal] < history[best_i][signal]
+        since_best = len(history) - 1 - best_i if best_i is not None else len(history)
+        if since_best >= cfg.patience:
+            reasons.append(f"plateau: no new best {signal} for {since_best} measurements")
+        if fit_peak_d is not None and below and last["sqrt_kl"] > fit_peak_d * (1 + cfg.fit_margin):
+            reasons.append(f"fit: sqrt KL {last['sqrt_kl']:.2f} past the predicted peak {fit_peak_d:.2f}")
+        if best_i is not None and below and "gap" in last:
+            rise = last["gap"] - history[best_i]["gap"]
+            if rise > cfg.gap_rise:
+                reasons.append(f"gap: proxy - {signal} grew by {rise:.2f} since the best checkpoint")
+        tail = history[-cfg.patience:]
+        if len(tail) == cfg.patience and all(degraded(p) for p in tail):
+            keys = [k for k in cfg.degradation_keys if last.get(k, 0.0) > cfg.degradation_threshold]
+            reasons.append("degradation: " + ", ".join(f"{k}={last[k]:.2f}" for k in keys))
+    return Decision(bool(reasons), reasons, best_i, degraded(last))
