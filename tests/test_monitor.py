@@ -101,11 +101,11 @@ class Countdown:
         return np.full(len(prompts), -float(self.calls) if self.calls > 1 else 0.0)
 
 
-class WordCount:
+class DistinctWords:
     name = "proxy"
 
     def __call__(self, prompts, completions):
-        return np.array([float(len(c.split())) for c in completions])
+        return np.array([float(len(set(c.split())) + c.split().count("because")) for c in completions])
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def _grpo(tiny, steps, callbacks, tmp_path):
     model = make()
     cfg = RLConfig(steps=steps, learning_rate=1e-3, prompts_per_step=2, num_generations=4, eval_every=100,
                    max_new_tokens=6)
-    trainer = train_grpo(model, tok, WordCount(), prompts[:40], cfg, seed=0, extra_callbacks=callbacks)
+    trainer = train_grpo(model, tok, DistinctWords(), prompts[:40], cfg, seed=0, extra_callbacks=callbacks)
     return model, trainer
 
 
@@ -137,7 +137,7 @@ def _callback(tiny, tmp_path, mode, gold=None):
     cfg = MonitorConfig(every=2, per_prompt=2, max_prompts=6, reference_per_prompt=2, max_new_tokens=6,
                         mode=mode, tensorboard=True,
                         rule=RuleConfig(min_measurements=3, patience=2, degradation_threshold=99, gap_rise=99))
-    return OverOptimizationCallback(prompts=prompts[40:], proxy=WordCount(), test_rm=Countdown("test_rm"),
+    return OverOptimizationCallback(prompts=prompts[40:], proxy=DistinctWords(), test_rm=Countdown("test_rm"),
                                     gold=gold, config=cfg, out_dir=tmp_path / mode)
 
 
@@ -164,9 +164,7 @@ def test_callback_stops_a_real_grpo_run_and_keeps_the_best_checkpoint(tiny, tmp_
 
 def test_warn_mode_neither_stops_nor_changes_training_and_ignores_gold(tiny, tmp_path):
     plain, _ = _grpo(tiny, 6, [], tmp_path)
-    gold = Countdown("gold")
-    gold.__call__ = None
-    cb = _callback(tiny, tmp_path, "warn", gold=WordCount())
+    cb = _callback(tiny, tmp_path, "warn", gold=DistinctWords())
     with pytest.warns(RuntimeWarning, match="over-optimization"):
         watched, trainer = _grpo(tiny, 6, [cb], tmp_path)
     assert trainer.state.global_step == 6
