@@ -90,3 +90,14 @@ def test_wco_selector_avoids_what_one_member_overrates_in_best_of_n():
     # mean rates the hack (9 - 3) / 2 = 3 > 2 and still picks it; the worst case, min(9, -3), does not
     assert single["gold"] == -3.0 and mean["gold"] == -3.0 and wco["gold"] == 2.0
     assert wco["wco"] == 2.0
+
+
+def test_combine_matches_calling_the_ensemble_on_precomputed_member_matrices():
+    ms = members()
+    z = [ZScore(1.0, 2.0), ZScore(0.0, 1.0), ZScore(-1.0, 0.5)]
+    ens = EnsembleScorer.of(ms, "uwo", uwo_lambda=0.5, z=z)
+    direct = ens(["q"] * 3, ["a", "b", "c"])
+    raw = [S[i].reshape(1, 3) for i in range(3)]           # e.g. a [prompts, pool] matrix per member
+    np.testing.assert_allclose(ens.combine(raw), direct.reshape(1, 3))
+    with pytest.raises(ValueError, match="3 members"):
+        ens.combine(raw[:2])

@@ -141,6 +141,47 @@ def test_a_crashing_or_hung_sandbox_never_stops_the_harness():
     assert limited.status == "limit" and limited.shown == "<error> limit </error>"
 
 
+def test_corpus_retries_and_never_shows_a_result_the_tool_did_not_produce():
+    from overopt.worlds.tools.policy import CorpusConfig, build_corpus
+
+    cfg = CorpusConfig(size=3000, error_rate=0.3)
+    logs = build_corpus(0, cfg, n_terms=3, digits=2)
+    retried = late = gave_up = 0
+    for text in logs:
+        tr = parse(text)
+        terms = [int(w) for w in tr.question if w != "+"]
+        calls = tr.calls
+        assert 1 <= len(calls) <= cfg.max_calls and tr.answer_value() == sum(terms)
+        last_call = None
+        for i, b in enumerate(tr.blocks):
+            if b.kind == "call":
+                # a call right after an error repeats the failed call (a retry), otherwise it starts a new step
+                prev = tr.blocks[i - 1] if i else None
+                if prev is not None and prev.kind == "error":
+                    assert b.words == last_call.words
+                    retried += 1
+                last_call = b
+            elif b.kind == "result":
+                # every result is the true output of the call it answers
+                a, op, c = last_call.words[1:]
+                assert op == "+" and int(b.value) == int(a) + int(c)
+                late += tr.blocks[i - 1].kind == "error"
+        gave_up += tr.blocks[-2].kind == "error"
+    assert retried > 300 and late > 100 and gave_up > 100
+
+
+def test_retry_rate_counts_same_call_after_a_fault():
+    from overopt.worlds.tools.rollout import CallRecord
+    from overopt.worlds.tools.train import _retries
+
+    def rec(expr, status):
+        return CallRecord("calculator", {"expression": expr}, status, None, "", 0.0)
+
+    a = Episode("a", TASK, [], [], calls=[rec("12+30", "outage"), rec("12+30", "ok"), rec("42+5", "timeout")])
+    b = Episode("b", TASK, [], [], calls=[rec("12+30", "outage"), rec("12+31", "ok")])
+    assert _retries([a, b]) == (1, 3)
+
+
 def test_group_advantages_and_masking():
     r = torch.tensor([1.0, 0.0, 0.5, 0.5, 1.0, 1.0, 1.0, 0.0])
     keep = torch.tensor([True, True, True, True, True, True, True, False])

@@ -64,9 +64,15 @@ class FileChange:
         return self.path.endswith(".py") or self.path == "<code>"
 
     def added(self) -> list[str]:
-        if self.full_text is not None and not self.hunks:
-            return self.full_text.split("\n")
-        return [ln[1:] for h in self.hunks for ln in h.lines if ln.startswith("+")]
+        """The lines this change adds (a fresh list each call; computed once)."""
+        a = self.__dict__.get("_added")
+        if a is None:
+            if self.full_text is not None and not self.hunks:
+                a = self.full_text.split("\n")
+            else:
+                a = [ln[1:] for h in self.hunks for ln in h.lines if ln[:1] == "+"]
+            self.__dict__["_added"] = a
+        return list(a)
 
     def removed(self) -> list[str]:
         return [ln[1:] for h in self.hunks for ln in h.lines if ln.startswith("-")]
@@ -193,18 +199,47 @@ def _hunk_done(h: Hunk) -> bool:
     return o >= old and n >= new
 
 
-_HEREDOC = re.compile(r"cat\s+(?:>\s*(?P<p1>[^\s<;&|]+)\s+<<-?\s*(?P<q1>['\"]?)(?P<t1>\w+)(?P=q1)|"
-                      r"<<-?\s*(?P<q2>['\"]?)(?P<t2>\w+)(?P=q2)\s*>\s*(?P<p2>[^\s;&|]+))[^\n]*\n(?P<body>.*?)\n\s*(?P=t1)?(?P=t2)?\s*(\n|$)",
-                      re.S)
+_HEREDOC_START = re.compile(r"<<-?\s*(['\"]?)(\w+)\1")
+_REDIRECT = re.compile(r"(?:^|[\s;&|])(?:cat|tee)?\s*>>?\s*([^\s<;&|>]+)|\btee\s+(?:-a\s+)?([^\s<;&|>]+)")
 
 
 def heredocs(cmd: str) -> list[tuple[str, str]]:
-    """(path, content) for each `cat > FILE <<EOF ... EOF` in a shell command."""
+    """(path, content) for each `cat > FILE <<EOF ... EOF` (or `cat <<EOF > FILE`, `tee FILE <<EOF`).
+
+    The body runs from the line after the `<<` to the first line that is exactly the terminator
+    (leading tabs allowed for `<<-`), or to the end of the command when the terminator is missing.
+    """
     out = []
     if "<<" not in cmd:
         return out
-    for m in _HEREDOC.finditer(cmd):
-        out.append((m.group("p1") or m.group("p2"), m.group("body")))
+    pos = 0
+    while True:
+        m = _HEREDOC_START.search(cmd, pos)
+        if not m:
+            break
+        line_start = cmd.rfind("\n", 0, m.start()) + 1
+        nl = cmd.find("\n", m.end())
+        line = cmd[line_start: nl if nl >= 0 else len(cmd)]
+        if nl < 0:
+            break
+        term = m.group(2)
+        body_start = nl + 1
+        body_lines, end = [], len(cmd)
+        i = body_start
+        while i <= len(cmd):
+            j = cmd.find("\n", i)
+            j = len(cmd) if j < 0 else j
+            ln = cmd[i:j]
+            if ln.strip() == term:
+                end = j
+                break
+            body_lines.append(ln)
+            i = j + 1
+        r = _REDIRECT.search(line.replace(m.group(0), " "))
+        path = (r.group(1) or r.group(2)) if r else None
+        if path:
+            out.append((path, "\n".join(body_lines) + "\n"))
+        pos = end
     return out
 
 
@@ -225,6 +260,10 @@ def _args(raw: str) -> dict | None:
 class Changes:
     files: list[FileChange]
     commands: list[tuple[str, str]]    # (command text, where)
+
+    def new_paths(self) -> set[str]:
+        """Paths the diff shows as new files (a tool write to one of them creates, not overwrites)."""
+        return {f.path for f in self.files if f.origin == "diff" and f.new_file}
 
 
 def collect(episode: Episode) -> Changes:

@@ -24,13 +24,21 @@ def select(categories: list[str] | None = None) -> list[Detector]:
     return [d for d in dets if set(d.categories) & set(categories)]
 
 
-def run_detectors(ep: Episode, detectors: list[Detector]) -> list[tuple[Detector, Finding]]:
-    """All findings for one episode. A detector that crashes on odd input yields nothing, never a crash."""
+def run_detectors(ep: Episode, detectors: list[Detector],
+                  errors: dict[str, dict] | None = None) -> list[tuple[Detector, Finding]]:
+    """All findings for one episode. A detector that crashes on odd input yields nothing for that episode, never a
+    crash of the scan; the failure is counted in `errors` (per detector name: `count`, `last_error`,
+    `last_episode`) when a dict is given, so a broken rule shows up in summary.json instead of vanishing."""
     out = []
     for d in detectors:
         try:
             found = d.detect(ep)
-        except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        except Exception as e:  # noqa: BLE001 - any rule bug must not stop a multi-GB scan; it is counted
+            if errors is not None:
+                rec = errors.setdefault(d.name, {"count": 0, "last_error": "", "last_episode": ""})
+                rec["count"] += 1
+                rec["last_error"] = f"{type(e).__name__}: {e}"[:300]
+                rec["last_episode"] = ep.id
             continue
         out.extend((d, f) for f in found)
     return out

@@ -34,14 +34,14 @@ class EpisodeError(ValueError):
     """A malformed record: the scanner reports it with file:line and carries on."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ToolCall:
     id: str
     name: str
     arguments: str  # the raw arguments text (JSON as the model wrote it)
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
     role: str
     content: str

@@ -69,6 +69,7 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
     total = sum(p.stat().st_size for p in paths)
     task = progress.add_task("scanning", total=max(1, total)) if progress is not None else None
     pending = [0]
+    det_errors: dict[str, dict] = {}
 
     def on_bytes(n: int) -> None:
         pending[0] += n
@@ -89,7 +90,7 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
                 res.episodes += 1
                 by_cat: dict[str, tuple] = {}
                 recs = []
-                for det, f in run_detectors(ep, detectors):
+                for det, f in run_detectors(ep, detectors, det_errors):
                     if f.confidence < cfg.min_confidence or f.category not in n_findings:
                         continue
                     rec = f.to_dict(ep.id, det.version)
@@ -142,7 +143,9 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
     res.summary = {
         "episodes": n, "malformed": res.malformed, "findings": res.findings,
         "min_confidence": cfg.min_confidence,
-        "detectors": [{"name": d.name, "version": d.version, "categories": list(d.categories)} for d in dets],
+        "detectors": [{"name": d.name, "version": d.version, "categories": list(d.categories),
+                       "errors": det_errors.get(d.name, {}).get("count", 0)} for d in dets],
+        "detector_errors": det_errors,
         "categories": cats_out,
         "judge": None if judge is None else {**cfg.judge.public(), "calls": judge.calls, "errors": judge.errors,
                                               "last_error": judge.last_error},
@@ -183,6 +186,13 @@ def report_md(summary: dict, top: dict[str, list]) -> str:
                       f"at {rec['where']}: {rec['reason']}", "", "```", rec["evidence"].replace("```", "ʼʼʼ"), "```", ""]
     if not any_ex:
         lines.append("No findings.")
+    errs = summary.get("detector_errors") or {}
+    if errs:
+        lines += ["", "## Detector errors", "",
+                  "These detectors raised on some episodes; those episodes got no findings from them "
+                  "(the counts below are not in the rates above):", ""]
+        lines += [f"- `{name}`: {e['count']} episode(s), last `{e['last_episode']}`: {e['last_error']}"
+                  for name, e in sorted(errs.items())]
     if summary["malformed"]:
         lines += ["", "## Malformed input", "", f"{summary['malformed']} records skipped "
                   "(all listed in malformed.jsonl); the first ones:", ""]

@@ -163,6 +163,10 @@ class Monitor:
         t0 = time.perf_counter()
         if self.reference is None:
             self.reference = copy.deepcopy(model).eval()
+            # trainers (accelerate) patch `model.forward` on the instance; its deep copy would still run
+            # the live model's forward, so give the frozen copy back its class's own forward
+            self.reference.__dict__.pop("forward", None)
+            self.reference.__dict__.pop("_original_forward", None)
             for p in self.reference.parameters():
                 p.requires_grad_(False)
         was_training = model.training

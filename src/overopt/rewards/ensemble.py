@@ -126,5 +126,17 @@ class EnsembleScorer:
         """Per-completion population variance across members: the ensemble's uncertainty."""
         return self.member_scores(prompts, completions).var(axis=0)
 
+    def combine(self, raw_member_scores: Sequence[np.ndarray]) -> np.ndarray:
+        """Aggregate members' *raw* scores computed elsewhere (any shape, one array per member), e.g.
+        best-of-n pool matrices already scored once per member: standardise, then combine."""
+        if len(raw_member_scores) != self.k:
+            raise ValueError(f"{len(raw_member_scores)} score arrays for {self.k} members")
+        rows = [np.asarray(r, dtype=np.float64) for r in raw_member_scores]
+        shape = rows[0].shape
+        if self.members.z is not None:
+            rows = [z(r) for z, r in zip(self.members.z, rows)]
+        flat = np.stack([r.reshape(-1) for r in rows])
+        return aggregate(flat, self.how, uwo_lambda=self.uwo_lambda).reshape(shape)
+
     def __call__(self, prompts: Sequence[str], completions: Sequence[str]) -> np.ndarray:
         return aggregate(self.member_scores(prompts, completions), self.how, uwo_lambda=self.uwo_lambda)

@@ -139,11 +139,25 @@ def run_mitigations(cfg: MitigationsConfig, seed: int, run) -> dict:
         ensembles = {"mean": base, "wco": base.with_aggregation("wco", name="ens_wco"),
                      "uwo": base.with_aggregation("uwo", name="ens_uwo")}
         setup = world.setup(proxy)
-        setup.extra_scorers = {"test_rm": test_rm, **{f"ens_{m}": e for m, e in ensembles.items()}}
+        setup.extra_scorers = {"test_rm": test_rm}
         z = normalisers(setup, mcfg, seed)
+        ens_cols = {f"ens_{m}": e for m, e in ensembles.items()}
+        z.update({k: v for k, v in normalisers(replace(setup, extra_scorers=ens_cols), mcfg, seed).items()
+                  if k in ens_cols})
 
         t = bar.add_task("best-of-n pool", total=len(setup.eval_prompts[:mcfg.bon_prompts]) * mcfg.bon_pool)
         pool = bon_pool(setup, mcfg, seed, on_batch=lambda n: bar.advance(t, n))
+        # each member scores the pool once (member 0 is the proxy: already scored); the three
+        # aggregations are computed from those matrices
+        t = bar.add_task("best-of-n pool: ensemble members", total=k - 1)
+        raw = [pool.scores["proxy"]]
+        for m in members[1:]:
+            raw.append(m(pool.prompts, pool.completions).reshape(pool.lengths.shape))
+            bar.advance(t)
+        for col, e in ens_cols.items():
+            pool.scores[col] = e.combine(raw)
+        del raw
+        setup.extra_scorers = {"test_rm": test_rm, **ens_cols}
         selectors = {"single": "proxy", **{m: f"ens_{m}" for m in ENSEMBLE_METHODS}}
         for method, col in selectors.items():
             for p in measure_best_of_n(pool, z, mcfg.bon_ns, selector=col):
@@ -224,9 +238,10 @@ def _monitor_summary(result, stopped: dict | None, single: list[dict]) -> dict:
                reasons=result.reasons, predicted_peak_sqrt_kl=result.predicted_peak_sqrt_kl,
                predicted_peak_step=result.predicted_peak_step, monitor_seconds=result.seconds,
                measurements=result.measurements, checkpoint=result.checkpoint)
-    if stopped is not None:
+    if stopped is not None:  # the kept checkpoint, measured like every curve point (same samples' seed)
         out["stopped_gold"] = stopped["gold"]
-        out["stopped_kl_measured"] = stopped["kl"]
+        out["monitor_stop_kl"] = out["stop_kl"]  # the monitor's own estimate, on its own samples
+        out["stop_kl"] = stopped["kl"]
     if out["stop_kl"] is not None and peak["kl"] > 0:
         out["kl_ratio"] = out["stop_kl"] / peak["kl"]
         out["kl_within_20pct"] = abs(out["kl_ratio"] - 1) <= 0.2

@@ -4,12 +4,14 @@ The corpus stands in for the tool-use transcripts a real model sees in pretraini
 common practice, the training text includes the tools' outputs: the model learns to predict the
 `<result> ... </result>` blocks too. That is what later lets it *write* a result block itself.
 
-The logs come from a flaky harness: each call fails with probability `error_rate` (an outage or a
-timeout). After a failure the logged agent usually gives up and answers from its own arithmetic;
-in a fraction `late_result_rate` of failures the harness printed the error and then the output
-arrived anyway, so the log shows an error followed by a result. No log ever shows a result that
-the tool did not produce, but a model trained on them puts some probability on "a result block
-follows an error block" - the seed that RL under a text-judging verifier can grow.
+The logs come from a flaky harness with the same 4-call limit: each call fails with probability
+`error_rate` (an outage or a timeout). After a failure the logged agent does one of three things:
+it re-issues the same call (`retry_rate`; the retry can fail again), it gives up and answers from
+its own arithmetic, or - in a fraction `late_result_rate` of failures - the harness printed the
+error and then the output arrived anyway, so the log shows an error followed by a result. No log
+ever shows a result that the tool did not produce, but a model trained on them puts some
+probability on "a result block follows an error block" - the seed that RL under a text-judging
+verifier can grow - and some on "try the call again", which is what the ledger verifier rewards.
 """
 
 from __future__ import annotations
@@ -28,21 +30,24 @@ class CorpusConfig:
     size: int = 6000
     error_rate: float = 0.15         # per call, in the logs
     late_result_rate: float = 0.25   # of logged failures, the output still arrived after the error
-    retry_rate: float = 0.0          # of logged failures, the agent re-issued the same call
+    retry_rate: float = 0.5          # of logged failures, the agent re-issued the same call
+    max_calls: int = 4               # the harness's call limit: the logged agents never exceed it
 
 
 def corpus_transcript(task: Task, rng: np.random.Generator, cfg: CorpusConfig) -> str:
     parts = [question_text(task.terms)]
-    acc = task.terms[0]
-    for t, partial in zip(task.terms[1:], task.partial_sums()):
+    acc, calls, steps = task.terms[0], 0, len(task.terms) - 1
+    for k, (t, partial) in enumerate(zip(task.terms[1:], task.partial_sums())):
         parts.append(call_text("calculator", acc, t))
+        calls += 1
         while rng.random() < cfg.error_rate:
             parts.append(error_text("outage" if rng.random() < 0.5 else "timeout"))
             u = rng.random()
-            if u < cfg.retry_rate:
+            if u < cfg.retry_rate and calls + (steps - k - 1) < cfg.max_calls:  # keeps calls for later steps
                 parts.append(call_text("calculator", acc, t))  # tried again
+                calls += 1
                 continue
-            if u >= cfg.retry_rate + cfg.late_result_rate:
+            if u < cfg.retry_rate or u >= cfg.retry_rate + cfg.late_result_rate:
                 parts.append(answer_text(str(task.answer)))  # gave up: answered from its own arithmetic
                 return " ".join(parts)
             break  # the output arrived late, after the error line
@@ -66,10 +71,44 @@ def make_tokenizer(max_number: int):
 
 def pretrain_policy(corpus: list[str], tokenizer, size, *, seed: int, epochs: int, lr: float,
                     batch_size: int, on_step=None):
-    """A fresh tiny Llama trained on the corpus (plain next-token prediction on every word)."""
-    from overopt.models.tiny import causal_lm, train_causal_lm
+    """A fresh tiny Llama trained on the corpus (plain next-token prediction on every word).
+
+    Each batch is padded only to its own longest log (left padding, positions counted from each
+    log's `<bos>` as in `rollout`), so the rare long logs with retries do not slow every batch.
+    AdamW with a linear decay, as `overopt.models.tiny.train_causal_lm`.
+    """
+    import torch
+
+    from overopt.models.tiny import causal_lm
 
     model = causal_lm(tokenizer, size, seed)
-    losses = train_causal_lm(model, tokenizer, corpus, epochs=epochs, batch_size=batch_size, lr=lr,
-                             seed=seed, on_step=on_step)
+    rows = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in corpus]
+    pad = tokenizer.pad_token_id
+    gen = torch.Generator().manual_seed(seed)
+    n = len(rows)
+    total = epochs * -(-n // batch_size)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / max(total, 1))
+    model.train()
+    losses: list[float] = []
+    step = 0
+    for _ in range(epochs):
+        order = torch.randperm(n, generator=gen).tolist()
+        for i in range(0, n, batch_size):
+            batch = [rows[j] for j in order[i:i + batch_size]]
+            length = max(len(r) for r in batch)
+            ids = torch.tensor([[pad] * (length - len(r)) + r for r in batch])
+            attn = (torch.arange(length)[None, :] >= torch.tensor([length - len(r) for r in batch])[:, None]).long()
+            pos = (attn.cumsum(-1) - 1).clamp(min=0)
+            out = model(input_ids=ids, attention_mask=attn, position_ids=pos, labels=ids.masked_fill(attn == 0, -100))
+            opt.zero_grad(set_to_none=True)
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            losses.append(out.loss.item())
+            if on_step is not None:
+                on_step(step, total, losses[-1])
+    model.eval()
     return model, losses

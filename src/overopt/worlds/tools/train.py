@@ -37,7 +37,7 @@ from overopt.worlds.tools.verifiers import VERIFIERS, LedgerVerifier, NaiveVerif
 
 CURVE_COLUMNS = [
     "verifier", "step", "reward", "naive_reward", "ledger_reward", "true_accuracy", "fabrication_rate",
-    "flagged_rate", "tool_call_rate", "calls_per_episode", "outage_rate", "affected_rate", "malformed_rate",
+    "flagged_rate", "tool_call_rate", "calls_per_episode", "outage_rate", "affected_rate", "retry_rate", "malformed_rate",
     "masked", "loss",
 ]  # no timings here: the same seed on the same machine gives a byte-identical curves.csv
 
@@ -53,13 +53,13 @@ class ToolsConfig:
     max_calls: int = 4                # calls per episode the harness runs; later ones get <error> limit
     max_new_words: int = 40           # words per episode (policy + tool output) before truncation
     # policy and its pretraining corpus
-    hidden_size: int = 64
+    hidden_size: int = 96
     num_layers: int = 2
     num_heads: int = 4
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
-    pretrain_epochs: int = 6
-    pretrain_lr: float = 1e-2
-    pretrain_batch: int = 16
+    pretrain_epochs: int = 8
+    pretrain_lr: float = 3e-3
+    pretrain_batch: int = 32
     # RL
     verifiers: tuple[str, ...] = VERIFIERS
     steps: int = 60
@@ -73,7 +73,7 @@ class ToolsConfig:
     tool_weight: float = 0.5
     fabrication_penalty: float = 0.5
     # evaluation and report
-    eval_episodes: int = 512
+    eval_episodes: int = 1024
     report_samples: int = 4
 
     @property
@@ -183,6 +183,9 @@ def summarize(scored: list[Scored]) -> dict:
         "naive_reward": float(np.mean([s.naive for s in scored])),
         "ledger_reward": float(np.mean([s.ledger for s in scored])),
         "true_accuracy": float(np.mean([s.correct for s in scored])),
+        # binomial standard error of true_accuracy over these episodes
+        "true_accuracy_se": float(np.sqrt(np.mean([s.correct for s in scored])
+                                          * (1 - np.mean([s.correct for s in scored])) / max(len(scored), 1))),
         "fabrication_rate": float(np.mean([e.fabricated for e in eps])),
         "flagged_rate": float(np.mean([s.flagged for s in scored])),
         "tool_call_rate": float(np.mean([any(c.status != "limit" for c in e.calls) for e in eps])),
@@ -190,9 +193,22 @@ def summarize(scored: list[Scored]) -> dict:
         "outage_rate": sum(c.status in FAULT_STATUSES for c in calls) / max(len(calls), 1),
         "affected_rate": len(affected) / max(len(eps), 1),
         "malformed_rate": sum(c.status == "error" for c in calls) / max(len(calls), 1),
+        # of the calls a fault hit, the share the policy re-issued with the same arguments right away
+        "retry_rate": _retries(eps)[0] / max(_retries(eps)[1], 1),
         "accuracy_when_tool_failed": float(np.mean([s.correct for s in affected])) if affected else None,
         "truncated_rate": float(np.mean([e.truncated for e in eps])),
     }
+
+
+def _retries(episodes: list[Episode]) -> tuple[int, int]:
+    """(faulted calls followed by the same call, faulted calls)."""
+    retried = faulted = 0
+    for e in episodes:
+        for a, b in zip(e.calls, [*e.calls[1:], None]):
+            if a.status in FAULT_STATUSES:
+                faulted += 1
+                retried += b is not None and (b.tool, b.arguments) == (a.tool, a.arguments)
+    return retried, faulted
 
 
 def _sequences(episodes: list[Episode], vocab: dict[str, int], pad_id: int):
