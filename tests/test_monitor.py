@@ -50,8 +50,9 @@ def pt(step, test_rm, proxy=None, rep=0.0, d=None):
 
 
 def test_rule_plateau_keeps_the_best_checkpoint():
-    cfg = RuleConfig(min_measurements=3, patience=2, gap_rise=99, degradation_threshold=99)
+    cfg = RuleConfig(min_measurements=3, patience=2, plateau_steps=10, gap_rise=99, degradation_threshold=99)
     h = [pt(0, 0.0), pt(5, 0.5), pt(10, 0.9)]
+    assert not decide(h + [pt(11, 0.8), pt(12, 0.85)], cfg).stop   # 2 measurements but only 2 steps
     assert not decide(h, cfg).stop and decide(h, cfg).best_index == 2
     h.append(pt(15, 0.7))
     assert not decide(h, cfg).stop
@@ -136,7 +137,8 @@ def _callback(tiny, tmp_path, mode, gold=None):
     tok, prompts, _ = tiny
     cfg = MonitorConfig(every=2, per_prompt=2, max_prompts=6, reference_per_prompt=2, max_new_tokens=6,
                         mode=mode, tensorboard=True,
-                        rule=RuleConfig(min_measurements=3, patience=2, degradation_threshold=99, gap_rise=99))
+                        rule=RuleConfig(min_measurements=3, patience=2, plateau_steps=1, degradation_threshold=99,
+                                                    gap_rise=99))
     return OverOptimizationCallback(prompts=prompts[40:], proxy=DistinctWords(), test_rm=Countdown("test_rm"),
                                     gold=gold, config=cfg, out_dir=tmp_path / mode)
 

@@ -15,7 +15,8 @@ Works with any `transformers.Trainer` subclass that trains a causal LM, e.g. `tr
     trainer.train()
     print(cb.result)      # stop step, its KL, the best checkpoint folder, predicted peak
 
-Every `config.every` optimizer steps it measures the policy on held-out prompts (see
+Every `config.every` optimizer steps (every `config.every_near` once a degradation signal nears its
+threshold) it measures the policy on held-out prompts (see
 `overopt.monitor.Monitor`); with `mode="stop"` it sets `control.should_training_stop` once the
 stopping rule fires, and the best checkpoint (by the gold-free rule) is in `out_dir/best`.
 """
@@ -58,7 +59,7 @@ class OverOptimizationCallback(TrainerCallback):
         if mon is None or not state.is_world_process_zero:
             return control
         step = state.global_step
-        if step % mon.cfg.every == 0:
+        if mon.due(step):
             mon.observe(step, model)
             if mon.should_stop:
                 control.should_training_stop = True

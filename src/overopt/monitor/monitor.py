@@ -35,8 +35,10 @@ MODES = ("stop", "warn")
 
 @dataclass
 class MonitorConfig:
-    every: int = 5                 # measure every K optimizer steps
-    per_prompt: int = 4            # completions per held-out prompt per measurement
+    every: int = 10                # measure every K optimizer steps ...
+    every_near: int = 1            # ... and every K' steps once a degradation signal nears its threshold
+    near_fraction: float = 0.5     # "near": an effect >= near_fraction * rule.degradation_threshold
+    per_prompt: int = 2            # completions per held-out prompt per measurement
     max_prompts: int = 48          # held-out prompts used (the first ones)
     reference_per_prompt: int = 8  # reference completions per prompt for the z-scores (once)
     max_new_tokens: int = 20
@@ -50,8 +52,8 @@ class MonitorConfig:
     def __post_init__(self):
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
-        if self.every < 1 or self.per_prompt < 1 or self.max_prompts < 1:
-            raise ValueError("every, per_prompt and max_prompts must be >= 1")
+        if min(self.every, self.every_near, self.per_prompt, self.max_prompts) < 1:
+            raise ValueError("every, every_near, per_prompt and max_prompts must be >= 1")
 
 
 @dataclass
@@ -65,8 +67,10 @@ class MonitorResult:
     stop_kl: float | None
     stop_signal: float | None
     checkpoint: str | None
-    predicted_peak_sqrt_kl: float | None
+    predicted_peak_sqrt_kl: float | None   # earliest of the two gold-free predictions below
     predicted_peak_step: float | None
+    fit_peak_sqrt_kl: float | None         # Gao RL law fitted online to the test RM (or proxy)
+    degradation_peak_sqrt_kl: float | None  # where the fastest-rising degradation signal crosses its threshold
     measurements: int
     seconds: float
 
@@ -137,11 +141,13 @@ class Monitor:
         self.out_dir = None if out_dir is None else Path(out_dir)
         self.history: list[dict] = []
         self.fit = OnlineGaoFit()
+        self.near = False
         self.schedule = KLSchedule()
         self.z: dict[str, ZScore] = {}
         self.baseline: dict[str, tuple[float, float]] = {}
         self.decision = Decision(False)
         self.triggered_step: int | None = None
+        self._trigger_index = -1
         self.frozen_best: int | None = None
         self.saved_step: int | None = None
         self.seconds = 0.0
@@ -208,9 +214,14 @@ class Monitor:
         self.decision = decide([strip_gold(p) for p in self.history], self.cfg.rule, signal=self.signal,
                                fit_peak_d=self.fit.peak_d)
         fit = self.fit.fit
+        deg_d = self._degradation_crossing()
+        peak_d = min((d for d in (self.fit.peak_d, deg_d) if d is not None), default=None)
+        thr = self.cfg.rule.degradation_threshold
+        self.near = any(clean.get(k, 0.0) >= self.cfg.near_fraction * thr for k in self.cfg.rule.degradation_keys)
         point.update(fit_a=None if fit is None else fit.a, fit_b=None if fit is None else fit.b,
-                     predicted_peak_sqrt_kl=self.fit.peak_d,
-                     predicted_peak_step=self.schedule.step_at(self.fit.peak_d),
+                     fit_peak_sqrt_kl=self.fit.peak_d, degradation_peak_sqrt_kl=deg_d,
+                     predicted_peak_sqrt_kl=peak_d, predicted_peak_step=self.schedule.step_at(peak_d),
+                     near=self.near,
                      best_step=None if self.decision.best_index is None
                      else self.history[self.decision.best_index]["step"],
                      degraded=self.decision.degraded, stop=self.decision.stop)
@@ -220,6 +231,7 @@ class Monitor:
                 self._save(model, step)
             if self.decision.stop:
                 self.triggered_step = int(step)
+                self._trigger_index = len(self.history) - 1
                 self.frozen_best = best
                 msg = (f"overopt monitor: over-optimization at step {step} ({'; '.join(self.decision.reasons)}); "
                        f"best checkpoint: step {point['best_step']}")
@@ -228,6 +240,32 @@ class Monitor:
         self.seconds += point["seconds"]
         self._log.write(point)
         return self.decision
+
+    def due(self, step: int) -> bool:
+        """Whether to measure at `step`: every `every` steps, every `every_near` near a threshold."""
+        if self.triggered_step is not None and self.cfg.mode == "stop":
+            return False
+        return step % self.cfg.every == 0 or (self.near and step % self.cfg.every_near == 0)
+
+    def _degradation_crossing(self, window: int = 3) -> float | None:
+        """sqrt KL at which a degradation effect, extrapolated linearly in sqrt KL over the last
+        `window` measurements, reaches the threshold (the earliest over the signals; None if none rises)."""
+        pts = [strip_gold(p) for p in self.history[-window:]]
+        if len(pts) < 2:
+            return None
+        d = np.array([p["sqrt_kl"] for p in pts])
+        if np.ptp(d) <= 0:
+            return None
+        best = None
+        for key in self.cfg.rule.degradation_keys:
+            y = np.array([p.get(key, 0.0) for p in pts])
+            slope, icpt = np.polyfit(d, y, 1)
+            if slope <= 0:
+                continue
+            cross = (self.cfg.rule.degradation_threshold - icpt) / slope
+            cross = max(cross, 0.0)
+            best = cross if best is None else min(best, cross)
+        return None if best is None else float(best)
 
     @property
     def should_stop(self) -> bool:
@@ -248,6 +286,9 @@ class Monitor:
     def result(self) -> MonitorResult:
         best = self.frozen_best if self.triggered_step is not None else self.decision.best_index
         bp = None if best is None else self.history[best]
+        # predictions as of the decision (or the last measurement when the rule never fired)
+        last = self.history[self._trigger_index] if self.triggered_step is not None else (
+            self.history[-1] if self.history else {})
         ckpt = None
         if bp is not None and self.saved_step == bp["step"] and self.out_dir is not None:
             ckpt = str(self.out_dir / "best")
@@ -255,7 +296,9 @@ class Monitor:
             triggered_step=self.triggered_step, reasons=list(self.decision.reasons) if self.triggered_step is not None
             else [], stop_step=None if bp is None else bp["step"], stop_kl=None if bp is None else bp["kl"],
             stop_signal=None if bp is None else bp[self.signal], checkpoint=ckpt,
-            predicted_peak_sqrt_kl=self.fit.peak_d, predicted_peak_step=self.schedule.step_at(self.fit.peak_d),
+            predicted_peak_sqrt_kl=last.get("predicted_peak_sqrt_kl"),
+            predicted_peak_step=last.get("predicted_peak_step"), fit_peak_sqrt_kl=last.get("fit_peak_sqrt_kl"),
+            degradation_peak_sqrt_kl=last.get("degradation_peak_sqrt_kl"),
             measurements=len(self.history), seconds=self.seconds)
 
     def close(self) -> MonitorResult:

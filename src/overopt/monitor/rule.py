@@ -15,13 +15,20 @@ reference policy's own samples):
 Decision: the best checkpoint is the measured one with the highest test-RM score among those not
 flagged as degraded. Training stops (or, in warn mode, a warning is raised) as soon as any of:
 
-1. `plateau`: the test RM has not beaten its best for `patience` measurements in a row;
+1. `plateau`: the test RM has not beaten its best for `patience` measurements in a row spanning at
+   least `plateau_steps` optimizer steps;
 2. `fit`: the online fit has a peak, the current sqrt KL is past it by more than `fit_margin`, and
    the test RM is below its best;
 3. `gap`: the proxy - test-RM gap has grown by more than `gap_rise` since the best checkpoint while
    the test RM is below its best;
-4. `degradation`: a degradation effect size exceeds `degradation_threshold` for `patience`
-   measurements in a row.
+4. `degradation`: a repetition effect size exceeds `degradation_threshold` (default 1: the mean
+   moved by one reference standard deviation) for `patience` measurements in a row.
+
+The monitor measures every `every` steps and every `every_near` steps once a degradation signal is
+within `near_fraction` of its threshold, so the last healthy checkpoint is found to within a step or
+two without paying for dense measurements the rest of the time. Length is measured and logged but
+not a stop signal by default: longer answers are often fine (add "length_effect" to
+`degradation_keys` where they are not).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ DEGRADATION_KEYS = ("rep_bigrams_effect", "rep_tokens_effect", "length_effect")
 class RuleConfig:
     min_measurements: int = 3          # measurements (step 0 included) before any stop
     patience: int = 2                  # measurements without a new best (and for degradation)
+    plateau_steps: int = 10            # ... spanning at least this many optimizer steps
     fit_margin: float = 0.1            # stop once sqrt KL > (1 + margin) * predicted peak
     gap_rise: float = 1.0              # z units of proxy - test RM growth since the best checkpoint
     degradation_threshold: float = 1.0  # effect size (reference per-sample std units)
@@ -79,7 +87,8 @@ def decide(history: Sequence[dict], cfg: RuleConfig, *, signal: str = "test_rm",
     if len(history) >= cfg.min_measurements:
         below = best_i is not None and last[signal] < history[best_i][signal]
         since_best = len(history) - 1 - best_i if best_i is not None else len(history)
-        if since_best >= cfg.patience:
+        steps_since = last["step"] - history[best_i]["step"] if best_i is not None else last["step"]
+        if since_best >= cfg.patience and steps_since >= cfg.plateau_steps:
             reasons.append(f"plateau: no new best {signal} for {since_best} measurements")
         if fit_peak_d is not None and below and last["sqrt_kl"] > fit_peak_d * (1 + cfg.fit_margin):
             reasons.append(f"fit: sqrt KL {last['sqrt_kl']:.2f} past the predicted peak {fit_peak_d:.2f}")

@@ -57,7 +57,7 @@ def preset(name: str) -> MitigationsConfig:
     if name == "tiny":  # tests: seconds; too small to show anything
         lab = lab_preset("tiny")
         return MitigationsConfig(preset="tiny", lab=lab, ensemble_size=2, test_rm_pairs=200, betas=[0.2],
-                                 rl=lab.rl, monitor=MonitorConfig(every=2, per_prompt=2, max_prompts=8,
+                                 rl=lab.rl, monitor=MonitorConfig(every=2, every_near=1, per_prompt=2, max_prompts=8,
                                                                   reference_per_prompt=4))
     raise ValueError(name)
 

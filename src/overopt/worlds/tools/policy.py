@@ -30,7 +30,7 @@ class CorpusConfig:
     size: int = 6000
     error_rate: float = 0.15         # per call, in the logs
     late_result_rate: float = 0.25   # of logged failures, the output still arrived after the error
-    retry_rate: float = 0.5          # of logged failures, the agent re-issued the same call
+    retry_rate: float = 0.15         # of logged failures, the agent re-issued the same call
     max_calls: int = 4               # the harness's call limit: the logged agents never exceed it
 
 
