@@ -10,11 +10,13 @@ from overopt.cli import main
 
 def test_lab_mitigations_tiny_writes_its_outputs(tmp_path, capsys):
     out = tmp_path / "m"
-    main(["lab", "mitigations", "--preset", "tiny", "--seed", "0", "--out", str(out), "--rl-steps", "4",
-          "--betas", "0.2"])
+    with pytest.raises(SystemExit) as e:
+        main(["lab", "mitigations", "--preset", "tiny", "--seed", "0", "--out", str(out), "--rl-steps", "4",
+              "--betas", "0.2"])
+    assert e.value.code == 0
     rows = list(csv.DictReader(open(out / "mitigations.csv")))
     rl = {r["method"] for r in rows if r["optimizer"] == "rl"}
-    assert {"single", "mean", "wco", "uwo", "beta=0.2", "monitor"} <= rl
+    assert {"single", "mean", "wco", "uwo", "beta=0.2", "wco+beta=0.2", "monitor"} <= rl
     assert {r["method"] for r in rows if r["optimizer"] == "bon"} == {"single", "mean", "wco", "uwo"}
     for r in rows:
         for col in ("final_gold", "peak_gold", "gold_drop", "kl_at_peak"):

@@ -144,7 +144,7 @@ def test_a_crashing_or_hung_sandbox_never_stops_the_harness():
 def test_corpus_retries_and_never_shows_a_result_the_tool_did_not_produce():
     from overopt.worlds.tools.policy import CorpusConfig, build_corpus
 
-    cfg = CorpusConfig(size=3000, error_rate=0.3)
+    cfg = CorpusConfig(size=3000, error_rate=0.3, retry_rate=0.4)
     logs = build_corpus(0, cfg, n_terms=3, digits=2)
     retried = late = gave_up = 0
     for text in logs:
@@ -168,6 +168,19 @@ def test_corpus_retries_and_never_shows_a_result_the_tool_did_not_produce():
                 late += tr.blocks[i - 1].kind == "error"
         gave_up += tr.blocks[-2].kind == "error"
     assert retried > 300 and late > 100 and gave_up > 100
+
+
+def test_pretraining_pads_per_batch_or_globally():
+    from overopt.models.tiny import TinyConfig
+    from overopt.worlds.tools.policy import CorpusConfig, build_corpus, make_tokenizer, pretrain_policy
+
+    logs = build_corpus(0, CorpusConfig(size=64, error_rate=0.5, retry_rate=0.5), n_terms=3, digits=2)
+    tok = make_tokenizer(largest_sum(3, 2))
+    size = TinyConfig(hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32)
+    runs = [pretrain_policy(logs, tok, size, seed=0, epochs=2, lr=1e-2, batch_size=16, pad_per_batch=p)[1]
+            for p in (True, False)]
+    for losses in runs:
+        assert len(losses) == 8 and all(x == x for x in losses) and losses[-1] < losses[0]
 
 
 def test_retry_rate_counts_same_call_after_a_fault():

@@ -23,7 +23,6 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from overopt.measure.kl import sequence_kl
 from overopt.monitor.online import KLSchedule, OnlineGaoFit
 from overopt.monitor.rule import Decision, RuleConfig, decide, strip_gold
 from overopt.monitor.signals import repetition_rates, token_lengths
@@ -40,7 +39,7 @@ class MonitorConfig:
     near_fraction: float = 0.5     # "near": an effect >= near_fraction * rule.degradation_threshold
     per_prompt: int = 2            # completions per held-out prompt per measurement
     max_prompts: int = 48          # held-out prompts used (the first ones)
-    reference_per_prompt: int = 8  # reference completions per prompt for the z-scores (once)
+    reference_per_prompt: int = 4  # reference completions per prompt for the z-scores (once)
     max_new_tokens: int = 20
     mode: str = "stop"             # "stop": stop training; "warn": only warn and log
     save_best: bool = True         # save the best checkpoint (save_pretrained) under out_dir/best
@@ -148,6 +147,7 @@ class Monitor:
         self.decision = Decision(False)
         self.triggered_step: int | None = None
         self._trigger_index = -1
+        self._reasons: list[str] = []
         self.frozen_best: int | None = None
         self.saved_step: int | None = None
         self.seconds = 0.0
@@ -159,6 +159,52 @@ class Monitor:
         with torch.random.fork_rng(devices=[]):
             return sample(model, self.tokenizer, self.prompts, per_prompt=per_prompt,
                           max_new_tokens=self.cfg.max_new_tokens, seed=seed, batch_size=self.cfg.batch_size)
+
+    @torch.no_grad()
+    def _sample_and_kl(self, model, per_prompt: int, seed: int) -> tuple[Samples, torch.Tensor]:
+        """`sample()` plus the sequence KL to the reference, reusing the logits `generate` computed for
+        the policy (one reference forward pass instead of two passes). Same estimator as
+        `overopt.measure.kl.sequence_kl`: exact per-token KL summed over each completion."""
+        from overopt.optimize.sampling import _cat_left_padded, completion_mask, position_ids
+
+        tok, cfg = self.tokenizer, self.cfg
+        device = next(model.parameters()).device
+        ref_device = next(self.reference.parameters()).device
+        model.eval()
+        flat = [p for p in self.prompts for _ in range(per_prompt)]
+        pad_id, eos_id = tok.pad_token_id, tok.eos_token_id
+        gen = torch.Generator(device="cpu").manual_seed(seed)
+        p_ids, p_mask, c_ids, texts, kls = [], [], [], [], []
+        with torch.random.fork_rng(devices=[]):
+            for start in range(0, len(flat), cfg.batch_size):
+                chunk = flat[start:start + cfg.batch_size]
+                enc = tok(chunk, return_tensors="pt", padding=True, add_special_tokens=False, padding_side="left")
+                ids, attn = enc["input_ids"].to(device), enc["attention_mask"].to(device)
+                torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
+                out = model.generate(input_ids=ids, attention_mask=attn, do_sample=True, temperature=1.0, top_k=0,
+                                     top_p=1.0, max_new_tokens=cfg.max_new_tokens, pad_token_id=pad_id,
+                                     eos_token_id=eos_id, output_logits=True, return_dict_in_generate=True)
+                comp = out.sequences[:, ids.shape[1]:]
+                mask = completion_mask(comp, eos_id)
+                comp = comp.masked_fill(mask == 0, pad_id)
+                lp = torch.log_softmax(torch.stack(out.logits, 1).float(), -1)
+                full = torch.cat([ids, comp], 1).to(ref_device)
+                full_attn = torch.cat([attn, mask.to(attn.dtype)], 1).to(ref_device)
+                ref_logits = self.reference(input_ids=full, attention_mask=full_attn,
+                                            position_ids=position_ids(full_attn)).logits
+                lq = torch.log_softmax(ref_logits[:, ids.shape[1] - 1:-1].float(), -1).to(lp.device)
+                per_token = (lp.exp() * (lp - lq)).sum(-1)
+                kls.append((per_token * mask).sum(-1).cpu())
+                width = cfg.max_new_tokens - comp.shape[1]
+                comp = torch.nn.functional.pad(comp.cpu(), (0, width), value=pad_id)
+                p_ids.append(ids.cpu())
+                p_mask.append(attn.cpu())
+                c_ids.append(comp)
+                texts += tok.batch_decode(comp, skip_special_tokens=True)
+        completion_ids = torch.cat(c_ids)
+        s = Samples(flat, [t.strip() for t in texts], _cat_left_padded(p_ids, pad_id), _cat_left_padded(p_mask, 0),
+                    completion_ids, completion_mask(completion_ids, eos_id))
+        return s, torch.cat(kls)
 
     def _degradation(self, s: Samples) -> dict[str, np.ndarray]:
         rates = repetition_rates(s.completion_ids, s.completion_mask, self.tokenizer.eos_token_id)
@@ -187,8 +233,8 @@ class Monitor:
     @torch.no_grad()
     def measure(self, step: int, model) -> dict:
         was_training = model.training
-        s = self._sample(model, self.cfg.per_prompt, self.cfg.seed)
-        kl = max(float(sequence_kl(model, self.reference, s, batch_size=self.cfg.batch_size).mean()), 0.0)
+        s, kls = self._sample_and_kl(model, self.cfg.per_prompt, self.cfg.seed)
+        kl = max(float(kls.mean()), 0.0)
         model.train(was_training)
         point: dict = {"step": int(step), "kl": kl, "sqrt_kl": float(np.sqrt(kl))}
         for name, scorer in self.scorers.items():
@@ -228,10 +274,13 @@ class Monitor:
         if self.triggered_step is None:
             best = self.decision.best_index
             if best is not None and best == len(self.history) - 1:
+                t1 = time.perf_counter()
                 self._save(model, step)
+                point["save_seconds"] = time.perf_counter() - t1
             if self.decision.stop:
                 self.triggered_step = int(step)
                 self._trigger_index = len(self.history) - 1
+                self._reasons = list(self.decision.reasons)
                 self.frozen_best = best
                 msg = (f"overopt monitor: over-optimization at step {step} ({'; '.join(self.decision.reasons)}); "
                        f"best checkpoint: step {point['best_step']}")
@@ -243,8 +292,8 @@ class Monitor:
 
     def due(self, step: int) -> bool:
         """Whether to measure at `step`: every `every` steps, every `every_near` near a threshold."""
-        if self.triggered_step is not None and self.cfg.mode == "stop":
-            return False
+        if self.triggered_step is not None:  # decided: stop mode is over; warn mode keeps a coarse log
+            return self.cfg.mode == "warn" and step % self.cfg.every == 0
         return step % self.cfg.every == 0 or (self.near and step % self.cfg.every_near == 0)
 
     def _degradation_crossing(self, window: int = 3) -> float | None:
@@ -276,7 +325,7 @@ class Monitor:
             return
         path = self.out_dir / "best"
         model.save_pretrained(path)
-        if hasattr(self.tokenizer, "save_pretrained"):
+        if self.saved_step is None and hasattr(self.tokenizer, "save_pretrained"):
             self.tokenizer.save_pretrained(path)
         (path / "overopt_monitor.json").write_text(json.dumps({"step": int(step)}))
         self.saved_step = int(step)
@@ -293,8 +342,7 @@ class Monitor:
         if bp is not None and self.saved_step == bp["step"] and self.out_dir is not None:
             ckpt = str(self.out_dir / "best")
         return MonitorResult(
-            triggered_step=self.triggered_step, reasons=list(self.decision.reasons) if self.triggered_step is not None
-            else [], stop_step=None if bp is None else bp["step"], stop_kl=None if bp is None else bp["kl"],
+            triggered_step=self.triggered_step, reasons=list(self._reasons), stop_step=None if bp is None else bp["step"], stop_kl=None if bp is None else bp["kl"],
             stop_signal=None if bp is None else bp[self.signal], checkpoint=ckpt,
             predicted_peak_sqrt_kl=last.get("predicted_peak_sqrt_kl"),
             predicted_peak_step=last.get("predicted_peak_step"), fit_peak_sqrt_kl=last.get("fit_peak_sqrt_kl"),

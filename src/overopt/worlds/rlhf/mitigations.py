@@ -47,7 +47,8 @@ class MitigationsConfig:
     member_data: str = "same"          # "same": all members on all pairs (Coste); "bootstrap": resampled
     test_rm_pairs: int = 4000          # fresh pairs, disjoint from the train proxy's
     betas: list[float] = field(default_factory=lambda: [0.05, 0.2, 0.5])  # β = 0 is the single run
-    rl: RLConfig = field(default_factory=lambda: RLConfig(steps=100, learning_rate=1e-4, eval_every=5))
+    ensemble_with_kl: bool = True      # also run wco with the smallest β (Coste et al.'s best setting)
+    rl: RLConfig = field(default_factory=lambda: RLConfig(steps=60, learning_rate=1e-4, eval_every=5))
     monitor: MonitorConfig = field(default_factory=MonitorConfig)
 
 
@@ -181,6 +182,9 @@ def run_mitigations(cfg: MitigationsConfig, seed: int, run) -> dict:
             rl_run(method, cfg.rl, f"ens_{method}", reward=ensembles[method])
         for beta in cfg.betas:
             rl_run(f"beta={beta:g}", replace(cfg.rl, beta=beta), "proxy")
+        if cfg.ensemble_with_kl and cfg.betas:  # Coste et al.: ensembles plus a small KL penalty
+            beta = min(cfg.betas)
+            rl_run(f"wco+beta={beta:g}", replace(cfg.rl, beta=beta), "ens_wco", reward=ensembles["wco"])
 
         # the monitor's kept checkpoint, re-measured with the same evaluator (and gold) as every curve
         result = callback.result

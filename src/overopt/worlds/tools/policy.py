@@ -30,7 +30,7 @@ class CorpusConfig:
     size: int = 6000
     error_rate: float = 0.15         # per call, in the logs
     late_result_rate: float = 0.25   # of logged failures, the output still arrived after the error
-    retry_rate: float = 0.15         # of logged failures, the agent re-issued the same call
+    retry_rate: float = 0.0          # of logged failures, the agent re-issued the same call (see docs/tools.md)
     max_calls: int = 4               # the harness's call limit: the logged agents never exceed it
 
 
@@ -70,18 +70,23 @@ def make_tokenizer(max_number: int):
 
 
 def pretrain_policy(corpus: list[str], tokenizer, size, *, seed: int, epochs: int, lr: float,
-                    batch_size: int, on_step=None):
+                    batch_size: int, on_step=None, pad_per_batch: bool = True):
     """A fresh tiny Llama trained on the corpus (plain next-token prediction on every word).
 
-    Each batch is padded only to its own longest log (left padding, positions counted from each
-    log's `<bos>` as in `rollout`), so the rare long logs with retries do not slow every batch.
-    AdamW with a linear decay, as `overopt.models.tiny.train_causal_lm`.
+    With `pad_per_batch`, each batch is padded only to its own longest log (left padding, positions
+    counted from each log's `<bos>` as in `rollout`), so the rare long logs with retries do not slow
+    every batch; otherwise `overopt.models.tiny.train_causal_lm` pads every log to the longest one.
+    Either way: AdamW with a linear decay.
     """
     import torch
 
-    from overopt.models.tiny import causal_lm
+    from overopt.models.tiny import causal_lm, train_causal_lm
 
     model = causal_lm(tokenizer, size, seed)
+    if not pad_per_batch:
+        losses = train_causal_lm(model, tokenizer, corpus, epochs=epochs, batch_size=batch_size, lr=lr,
+                                 seed=seed, on_step=on_step)
+        return model, losses
     rows = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in corpus]
     pad = tokenizer.pad_token_id
     gen = torch.Generator().manual_seed(seed)
