@@ -24,7 +24,7 @@ TARGET = 0.10
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--every", type=int, default=None, help="monitor interval (default: MonitorConfig's)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

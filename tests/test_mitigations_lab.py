@@ -8,7 +8,18 @@ import pytest
 from overopt.cli import main
 
 
-def test_lab_mitigations_tiny_writes_its_outputs(tmp_path, capsys):
+@pytest.fixture
+def one_thread(monkeypatch):
+    """Tiny models run fastest on one thread (and do not slow down on a busy machine)."""
+    import torch
+
+    before = torch.get_num_threads()
+    monkeypatch.setenv("OVEROPT_THREADS", "1")
+    yield
+    torch.set_num_threads(before)
+
+
+def test_lab_mitigations_tiny_writes_its_outputs(tmp_path, capsys, one_thread):
     out = tmp_path / "m"
     with pytest.raises(SystemExit) as e:
         main(["lab", "mitigations", "--preset", "tiny", "--seed", "0", "--out", str(out), "--rl-steps", "4",

@@ -36,7 +36,7 @@ MODES = ("stop", "warn")
 class MonitorConfig:
     every: int = 10                # measure every K optimizer steps ...
     every_near: int = 1            # ... and every K' steps once a degradation signal nears its threshold
-    near_fraction: float = 0.5     # "near": an effect >= near_fraction * rule.degradation_threshold
+    near_fraction: float = 0.3     # "near": an effect >= near_fraction * rule.degradation_threshold
     per_prompt: int = 2            # completions per held-out prompt per measurement
     max_prompts: int = 48          # held-out prompts used (the first ones)
     reference_per_prompt: int = 4  # reference completions per prompt for the z-scores (once)

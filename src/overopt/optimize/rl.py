@@ -7,6 +7,7 @@ x-axis is the sequence-level KL on fresh samples, not TRL's logged per-token `kl
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -77,5 +78,8 @@ def train_grpo(policy, tokenizer, reward: Scorer, train_prompts: Sequence[str], 
                           train_dataset=dataset, processing_class=tokenizer,
                           callbacks=[_Measure(), *extra_callbacks])
     trainer.remove_callback(PrinterCallback)  # overopt shows its own progress
-    trainer.train()
+    try:
+        trainer.train()
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)  # save_strategy="no": nothing of value is written there
     return trainer

@@ -35,7 +35,7 @@ ENSEMBLE_METHODS = ("mean", "wco", "uwo")
 CURVE_COLUMNS = ["run", "method", "setting", "step", "kl", "sqrt_kl", "optimised", "proxy", "test_rm",
                  "ens_mean", "ens_wco", "ens_uwo", "gold", "length"]
 SUMMARY_COLUMNS = ["optimizer", "method", "final_gold", "peak_gold", "gold_drop", "kl_at_peak", "peak_step",
-                   "peak_setting", "final_kl", "final_optimised", "final_test_rm", "drop_vs_single"]
+                   "peak_setting", "final_kl", "final_optimised", "final_test_rm", "drop_vs_single", "max_dip"]
 
 
 @dataclass
@@ -76,7 +76,11 @@ def _disjoint(pairs: PreferencePairs, taken: PreferencePairs) -> PreferencePairs
 def _summarise(points: list[dict], key: str = "gold") -> dict:
     peak = max(points, key=lambda p: p[key])
     final = points[-1]
-    return {"final_gold": final[key], "peak_gold": peak[key], "gold_drop": peak[key] - final[key],
+    running, dip = -math.inf, 0.0  # the largest fall from the running maximum along the curve
+    for p in points:
+        running = max(running, p[key])
+        dip = max(dip, running - p[key])
+    return {"max_dip": dip, "final_gold": final[key], "peak_gold": peak[key], "gold_drop": peak[key] - final[key],
             "kl_at_peak": peak["kl"], "peak_step": peak["step"], "peak_setting": peak["setting"],
             "final_kl": final["kl"], "final_optimised": final.get("optimised"),
             "final_test_rm": final.get("test_rm")}

@@ -163,11 +163,41 @@ def write_report(run, cfg, seed: int, points, rows, monitor: dict, info: dict) -
              f"of peak: **{monitor.get('gold_at_least_90pct')}**",
              f"- monitor time: {fmt(monitor.get('monitor_seconds'))} s over {monitor.get('measurements')} "
              "measurements (see bench/bench_monitor.py for the overhead as a share of training)", ""]
-    notes = run.file("notes.md")
-    if notes.exists():
-        lines += [notes.read_text()]
-    lines += [HONEST_NOTES]
+    lines += verdict(rows, monitor) + [HONEST_NOTES]
     run.file("report.md").write_text("\n".join(lines) + "\n")
+
+
+def verdict(rows, monitor: dict) -> list[str]:
+    """The issue's targets, checked against this run's numbers."""
+    def get(opt, m):
+        return next((r for r in rows if r["optimizer"] == opt and r["method"] == m), None)
+
+    out = ["## Targets", ""]
+    ens = [r for r in (get("rl", "wco"), get("rl", "uwo")) if r is not None and r.get("drop_vs_single") is not None]
+    if ens:
+        best = min(ens, key=lambda r: r["drop_vs_single"])
+        ok = best["drop_vs_single"] <= 0.5
+        out.append(f"- RL gold drop with `{best['method']}` is {100 * best['drop_vs_single']:.0f}% of the single RM's "
+                   f"({fmt(best['gold_drop'])} vs {fmt(get('rl', 'single')['gold_drop'])} z, same steps): target "
+                   f"≤ 50% **{'met' if ok else 'missed'}**.")
+        wk = [r for r in rows if r["optimizer"] == "rl" and r["method"].startswith("wco+beta")]
+        for r in wk:
+            out.append(f"  With a small KL penalty (`{r['method']}`) the drop is {100 * r['drop_vs_single']:.0f}% of "
+                       "the single RM's.")
+    for m in ("wco", "uwo"):
+        r = get("bon", m)
+        if r is not None:
+            out.append(f"- Best-of-n with `{m}`: largest fall of gold from its running peak up to n = 4096 is "
+                       f"{fmt(r['max_dip'])} z (single RM: {fmt(get('bon', 'single')['max_dip'])}); gold at n = 4096 "
+                       f"{fmt(r['final_gold'])} vs peak {fmt(r['peak_gold'])} at n = {r['peak_setting']}.")
+    if monitor.get("kl_ratio") is not None:
+        out.append(f"- Monitor: kept step {monitor['stop_step']} at KL {fmt(monitor['stop_kl'])} = "
+                   f"{100 * monitor['kl_ratio']:.0f}% of the gold peak's KL {fmt(monitor['gold_peak_kl'])} (step "
+                   f"{monitor['gold_peak_step']}; target within ±20%: **{'met' if monitor['kl_within_20pct'] else 'missed'}**); "
+                   f"its gold {fmt(monitor['stopped_gold'])} = {100 * monitor.get('gold_ratio', float('nan')):.0f}% of "
+                   f"the peak {fmt(monitor['peak_gold'])} (target ≥ 90%: "
+                   f"**{'met' if monitor.get('gold_at_least_90pct') else 'missed'}**).")
+    return out + [""]
 
 
 HONEST_NOTES = """## How to read this (and what differs from the papers)
