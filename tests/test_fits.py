@@ -38,3 +38,10 @@ def test_rl_fit_ignores_the_origin_and_needs_points():
     assert fit_gao("rl", d, y).points == 3
     with pytest.raises(ValueError):
         fit_gao("rl", np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 0.5]))
+
+
+def test_rl_fit_with_a_tiny_positive_b_predicts_no_peak_instead_of_overflowing():
+    d = np.linspace(0.5, 3, 12)
+    y = gao_curve("rl", d, 1.0, 1e-6)
+    fit = fit_gao("rl", d, y)
+    assert 0 < fit.b < 1e-3 and fit.predicted_peak_d is None and fit.predicted_peak_gold is None

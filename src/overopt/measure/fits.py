@@ -55,7 +55,11 @@ def fit_gao(method: str, d: np.ndarray, gold: np.ndarray) -> GaoFit:
     r2 = 1.0 - float((resid ** 2).sum()) / ss_tot if ss_tot > 0 else float("nan")
     peak_d = peak_gold = None
     if b > 0:
-        peak_d = a / (2 * b) if method == "bon" else math.exp(a / b - 1)
+        if method == "bon":
+            peak_d = a / (2 * b)
+        elif a / b - 1 < 700:  # beyond that the peak is astronomically far away: no finite prediction
+            peak_d = math.exp(a / b - 1)
+    if peak_d is not None:
         peak_gold = float(gao_curve(method, np.array([peak_d]), a, b)[0])
     i = int(np.argmax(gold))
     return GaoFit(method, float(a), float(b), r2, peak_d, peak_gold, float(d[i]), float(gold[i]), len(x))

@@ -19,11 +19,10 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 
-from overopt.measure.overoptimization import MeasureConfig, bon_pool, measure_best_of_n, measure_rl, normalisers
+from overopt.measure.overoptimization import bon_pool, measure_best_of_n, measure_rl, normalisers
 from overopt.monitor.monitor import MonitorConfig
 from overopt.optimize.rl import RLConfig
 from overopt.rewards.ensemble import EnsembleScorer

@@ -15,20 +15,20 @@ def lab_mitigations(
     preset: str = typer.Option("quick", help="quick (several minutes on a laptop CPU)."),
     seed: int = typer.Option(0, help="Seed for everything. Same seed, same machine -> identical results."),
     out: Path = typer.Option(Path("runs/mitigations"), "--out", "-o", help="Run folder to write (created)."),
-    rl_steps: Optional[int] = typer.Option(None, help="GRPO steps of every RL run (quick: 100)."),
+    rl_steps: Optional[int] = typer.Option(None, help="GRPO steps of every RL run (quick: 60)."),
     ensemble_size: Optional[int] = typer.Option(None, help="Reward models in the ensemble (quick: 4)."),
     uwo_lambda: Optional[float] = typer.Option(None, help="λ of the uncertainty-weighted ensemble (quick: 0.5)."),
     betas: Optional[str] = typer.Option(None, help="KL coefficients of the sweep besides 0, comma-separated "
                                         "(quick: 0.05,0.2,0.5)."),
-    monitor_every: Optional[int] = typer.Option(None, help="Monitor interval in GRPO steps (default 5)."),
+    monitor_every: Optional[int] = typer.Option(None, help="Monitor interval in GRPO steps (default 10; "
+                                                "every step near a threshold)."),
 ) -> None:
     """Bend Goodhart's curve and stop at its peak: reward-model ensembles (mean / worst-case /
     uncertainty-weighted) for best-of-n and RL, a KL-penalty sweep, a held-out test RM, and the online
     monitor that stops without gold.
 
-    Writes mitigations.csv, monitor.json, curves.csv, ensembles.png, kl_sweep.png, monitor.png,
-    report.md, monitor/ (the monitor's JSONL, TensorBoard logs and kept checkpoint), config.json and
-    status.json to OUT.
+    Writes mitigations.csv, monitor.json, curves.csv, ensembles.png, kl_sweep.png, monitor.png, report.md,
+    monitor/ (the monitor's JSONL, TensorBoard logs, kept checkpoint), config.json, status.json to OUT.
 
     Example:
 

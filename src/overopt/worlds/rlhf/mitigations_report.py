@@ -188,7 +188,7 @@ def verdict(rows, monitor: dict) -> list[str]:
         r = get("bon", m)
         if r is not None:
             out.append(f"- Best-of-n with `{m}`: largest fall of gold from its running peak up to n = 4096 is "
-                       f"{fmt(r['max_dip'])} z (single RM: {fmt(get('bon', 'single')['max_dip'])}); gold at n = 4096 "
+                       f"{fmt(r.get('max_dip'))} z (single RM: {fmt(get('bon', 'single').get('max_dip'))}); gold at n = 4096 "
                        f"{fmt(r['final_gold'])} vs peak {fmt(r['peak_gold'])} at n = {r['peak_setting']}.")
     if monitor.get("kl_ratio") is not None:
         out.append(f"- Monitor: kept step {monitor['stop_step']} at KL {fmt(monitor['stop_kl'])} = "
