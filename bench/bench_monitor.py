@@ -77,6 +77,9 @@ def main() -> int:
     print(f"training time (without the monitor): {training:.1f} s  ({training / args.steps:.2f} s/step)")
     print(f"monitor time:                        {mon:.1f} s  ({recurring / n:.2f} s/measurement; "
           f"{mon - recurring:.1f} s one-off setup: reference samples for z-scores and baselines)")
+    mon_obj = cb.monitor
+    print(f"score cache: {mon_obj.cache_hits} of {n * mcfg.per_prompt * min(len(held_out), mcfg.max_prompts)} "
+          f"measured (prompt, completion) pairs (plus the reference baseline's) were already scored")
     print(f"recurring measurements alone: {100 * recurring / training:.1f}% of training time")
     print(f"overhead: {100 * ratio:.1f}% of training time (target <= {100 * TARGET:.0f}%) -> "
           f"{'OK' if ratio <= TARGET else 'MISSED'}")

@@ -74,6 +74,19 @@ def test_rule_gap_fit_and_degradation_triggers():
     assert any(r.startswith("degradation") for r in d.reasons)
 
 
+def test_rule_keeps_the_checkpoint_nearest_the_predicted_peak_at_or_after_the_best():
+    cfg = RuleConfig(min_measurements=3, patience=2, degradation_threshold=1.0)
+    h = [pt(0, 0.0), pt(10, 0.5, d=1.0), pt(11, 0.6, d=1.1), pt(12, 0.7, rep=1.1, d=1.2), pt(13, 0.8, rep=1.2, d=1.3)]
+    d = decide(h, cfg, predicted_peak_d=1.21)
+    assert d.stop and d.best_index == 2 and d.keep_index == 3          # degraded from step 12: best 11, keep 12
+    assert decide(h, cfg, predicted_peak_d=0.5).keep_index == 2        # never before the best checkpoint
+    assert decide(h, cfg, predicted_peak_d=9.0).keep_index == 4        # at most the latest measurement
+    assert decide(h, cfg).keep_index == 2                              # no prediction: the best
+    assert decide(h, RuleConfig(keep="best"), predicted_peak_d=1.21).keep_index == 2
+    with pytest.raises(ValueError, match="keep"):
+        RuleConfig(keep="last")
+
+
 def test_rule_refuses_gold():
     with pytest.raises(ValueError, match="gold"):
         decide([{**pt(0, 0.0), "gold": 1.0}], RuleConfig())
@@ -197,3 +210,23 @@ def test_adaptive_interval_and_degradation_crossing_prediction():
     assert mon._degradation_crossing() == pytest.approx(5.0)
     mon.history = [{**h, "rep_tokens_effect": -h["sqrt_kl"]} for h in mon.history]
     assert mon._degradation_crossing() is None        # nothing rising: no prediction
+
+
+def test_scoring_shares_one_tokenization_and_caches_repeats_exactly(tiny):
+    from overopt.models.tiny import TinyConfig, sequence_classifier
+    from overopt.rewards.reward_model import RewardModelScorer
+
+    tok, prompts, _ = tiny
+    size = TinyConfig(hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32)
+    rms = [RewardModelScorer(sequence_classifier(tok, size, i).eval(), tok, name=n, batch_size=3)
+           for i, n in enumerate(["proxy", "test_rm"])]
+    mon = Monitor(tokenizer=tok, prompts=prompts[:4], proxy=rms[0], test_rm=rms[1], gold=DistinctWords())
+    ps = prompts[:4] * 2
+    cs = ["the cat", "a dog because", "the cat", "x", "the cat", "a dog because", "new words here", "x"]
+    got = mon._score(ps, cs)
+    for name, sc in [("proxy", rms[0]), ("test_rm", rms[1]), ("gold", DistinctWords())]:
+        np.testing.assert_allclose(got[name], sc(ps, cs), rtol=1e-6, atol=1e-6)
+    assert mon.cache_hits == 3                        # pairs 4-7 repeat pairs 0-3 except "new words here"
+    again = mon._score(ps[:2], cs[:2])                # all cached: no model call, same numbers
+    assert mon.cache_hits == 5
+    np.testing.assert_array_equal(again["proxy"], got["proxy"][:2])

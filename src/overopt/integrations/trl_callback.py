@@ -18,7 +18,7 @@ Works with any `transformers.Trainer` subclass that trains a causal LM, e.g. `tr
 Every `config.every` optimizer steps (every `config.every_near` once a degradation signal nears its
 threshold) it measures the policy on held-out prompts (see
 `overopt.monitor.Monitor`); with `mode="stop"` it sets `control.should_training_stop` once the
-stopping rule fires, and the best checkpoint (by the gold-free rule) is in `out_dir/best`.
+stopping rule fires, and the kept checkpoint (by the gold-free rule) is in `out_dir/best`.
 """
 
 from __future__ import annotations

@@ -79,31 +79,47 @@ def sequence_classifier(tokenizer, size: TinyConfig, seed: int):
 
 def train_causal_lm(model, tokenizer, texts: Sequence[str], *, epochs: int = 1, batch_size: int = 64,
                     lr: float = 3e-3, seed: int = 0, loss_mask: Callable | None = None,
+                    pad_per_batch: bool = False,
                     on_step: Callable[[int, int, float], None] | None = None) -> list[float]:
     """Supervised next-token training on `texts` with AdamW and a linear decay. Returns losses.
 
+    Texts are left-padded: to the longest text overall, or with `pad_per_batch` to the longest in each
+    batch (faster when a few texts are long; positions then count from each text's first token).
     `loss_mask(input_ids) -> bool tensor` can exclude positions (e.g. prompt tokens) from the loss.
     `on_step(step, total, loss)` is called after each step (for progress bars).
     """
     gen = torch.Generator().manual_seed(seed)
-    enc = tokenizer(list(texts), padding=True, return_tensors="pt")
-    ids, attn = enc["input_ids"], enc["attention_mask"]
-    labels = ids.masked_fill(attn == 0, -100)
-    if loss_mask is not None:
-        labels = labels.masked_fill(~loss_mask(ids), -100)
+    pad = tokenizer.pad_token_id
+    if pad_per_batch:
+        rows = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+    else:
+        enc = tokenizer(list(texts), padding=True, return_tensors="pt")
+        all_ids, all_attn = enc["input_ids"], enc["attention_mask"]
+
+    def batch(idx: list[int]) -> dict:
+        if pad_per_batch:
+            length = max(len(rows[j]) for j in idx)
+            ids = torch.tensor([[pad] * (length - len(rows[j])) + rows[j] for j in idx])
+            attn = (torch.arange(length)[None, :] >= torch.tensor([length - len(rows[j]) for j in idx])[:, None]).long()
+            extra = {"position_ids": (attn.cumsum(-1) - 1).clamp(min=0)}
+        else:
+            ids, attn, extra = all_ids[idx], all_attn[idx], {}
+        labels = ids.masked_fill(attn == 0, -100)
+        if loss_mask is not None:
+            labels = labels.masked_fill(~loss_mask(ids), -100)
+        return {"input_ids": ids, "attention_mask": attn, "labels": labels, **extra}
+
     n = len(texts)
-    steps_per_epoch = (n + batch_size - 1) // batch_size
-    total = epochs * steps_per_epoch
+    total = epochs * ((n + batch_size - 1) // batch_size)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / max(total, 1))
     model.train()
     losses: list[float] = []
     step = 0
     for _ in range(epochs):
-        order = torch.randperm(n, generator=gen)
+        order = torch.randperm(n, generator=gen).tolist()
         for i in range(0, n, batch_size):
-            idx = order[i:i + batch_size]
-            out = model(input_ids=ids[idx], attention_mask=attn[idx], labels=labels[idx])
+            out = model(**batch(order[i:i + batch_size]))
             opt.zero_grad(set_to_none=True)
             out.loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

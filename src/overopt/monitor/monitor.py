@@ -42,7 +42,7 @@ class MonitorConfig:
     reference_per_prompt: int = 4  # reference completions per prompt for the z-scores (once)
     max_new_tokens: int = 20
     mode: str = "stop"             # "stop": stop training; "warn": only warn and log
-    save_best: bool = True         # save the best checkpoint (save_pretrained) under out_dir/best
+    save_best: bool = True         # save the kept checkpoint (save_pretrained) under out_dir/best
     tensorboard: bool = True       # also log to out_dir/tensorboard (needs the tensorboard package)
     batch_size: int = 256
     seed: int = 0
@@ -152,6 +152,12 @@ class Monitor:
         self.saved_step: int | None = None
         self.seconds = 0.0
         self._log: _Logger | None = None
+        self._enc: dict[int, list[tuple[torch.Tensor, torch.Tensor]]] = {}  # per_prompt -> prompt chunks
+        self._snapshots: dict[int, dict[str, torch.Tensor]] = {}  # history index -> CPU state dict
+        self._model = None
+        self._keep_index: int | None = None
+        self._score_cache: dict[tuple[str, str], dict[str, float]] = {}
+        self.cache_hits = 0
 
     # ---- measurement -------------------------------------------------------------------------
 
@@ -175,11 +181,15 @@ class Monitor:
         pad_id, eos_id = tok.pad_token_id, tok.eos_token_id
         gen = torch.Generator(device="cpu").manual_seed(seed)
         p_ids, p_mask, c_ids, texts, kls = [], [], [], [], []
-        with torch.random.fork_rng(devices=[]):
+        if per_prompt not in self._enc:  # the prompts never change: tokenize them once
+            self._enc[per_prompt] = []
             for start in range(0, len(flat), cfg.batch_size):
-                chunk = flat[start:start + cfg.batch_size]
-                enc = tok(chunk, return_tensors="pt", padding=True, add_special_tokens=False, padding_side="left")
-                ids, attn = enc["input_ids"].to(device), enc["attention_mask"].to(device)
+                enc = tok(flat[start:start + cfg.batch_size], return_tensors="pt", padding=True,
+                          add_special_tokens=False, padding_side="left")
+                self._enc[per_prompt].append((enc["input_ids"], enc["attention_mask"]))
+        with torch.random.fork_rng(devices=[]):
+            for enc_ids, enc_attn in self._enc[per_prompt]:
+                ids, attn = enc_ids.to(device), enc_attn.to(device)
                 torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
                 out = model.generate(input_ids=ids, attention_mask=attn, do_sample=True, temperature=1.0, top_k=0,
                                      top_p=1.0, max_new_tokens=cfg.max_new_tokens, pad_token_id=pad_id,
@@ -206,6 +216,45 @@ class Monitor:
                     completion_ids, completion_mask(completion_ids, eos_id))
         return s, torch.cat(kls)
 
+    @torch.no_grad()
+    def _score(self, prompts: list[str], completions: list[str]) -> dict[str, np.ndarray]:
+        """Raw scores of every scorer. Reward models that share a tokenizer and a template (the proxy
+        and the test RM, usually) share one tokenization of the texts: the same numbers as calling
+        each `RewardModelScorer`, with one tokenizer pass instead of one per model."""
+        # scores depend only on the text: a (prompt, completion) pair scored at an earlier measurement
+        # (common random numbers make repeats frequent) is looked up, not scored again
+        pairs = list(zip(prompts, completions))
+        new = list(dict.fromkeys(pr for pr in pairs if pr not in self._score_cache))
+        if new:
+            fresh = self._score_uncached([p for p, _ in new], [c for _, c in new])
+            if len(self._score_cache) + len(new) > 200_000:
+                self._score_cache.clear()
+            for j, pr in enumerate(new):
+                self._score_cache[pr] = {n: v[j] for n, v in fresh.items()}
+        self.cache_hits += len(pairs) - len(new)
+        return {n: np.array([self._score_cache[pr][n] for pr in pairs], dtype=np.float64) for n in self.scorers}
+
+    def _score_uncached(self, prompts: list[str], completions: list[str]) -> dict[str, np.ndarray]:
+        from overopt.rewards.reward_model import RewardModelScorer
+
+        out, encoded = {}, {}
+        for name, sc in self.scorers.items():
+            if type(sc) is not RewardModelScorer:
+                out[name] = np.asarray(sc(prompts, completions), dtype=np.float64)
+                continue
+            key = (id(sc.tokenizer), sc.template, sc.batch_size)
+            if key not in encoded:
+                texts = sc.texts(prompts, completions)
+                encoded[key] = [sc.tokenizer(texts[i:i + sc.batch_size], return_tensors="pt", padding=True,
+                                             add_special_tokens=False, padding_side="right")
+                                for i in range(0, len(texts), sc.batch_size)]
+            sc.model.eval()
+            device = next(sc.model.parameters()).device
+            parts = [sc.model(**{k: v.to(device) for k, v in enc.items()}).logits[:, 0].float().cpu()
+                     for enc in encoded[key]]
+            out[name] = torch.cat(parts).numpy().astype(np.float64) if parts else np.zeros(0)
+        return out
+
     def _degradation(self, s: Samples) -> dict[str, np.ndarray]:
         rates = repetition_rates(s.completion_ids, s.completion_mask, self.tokenizer.eos_token_id)
         return {**rates, "length": token_lengths(s.completion_mask)}
@@ -223,7 +272,7 @@ class Monitor:
                 p.requires_grad_(False)
         was_training = model.training
         ref = self._sample(self.reference, self.cfg.reference_per_prompt, self.cfg.seed + 1)
-        self.z = {n: ZScore.fit(sc(ref.prompts, ref.completions)) for n, sc in self.scorers.items()}
+        self.z = {n: ZScore.fit(raw) for n, raw in self._score(ref.prompts, ref.completions).items()}
         self.baseline = {k: (float(v.mean()), float(v.std()) or 1.0) for k, v in self._degradation(ref).items()}
         model.train(was_training)
         self._log = _Logger(self.out_dir, self.cfg.tensorboard)
@@ -237,8 +286,8 @@ class Monitor:
         kl = max(float(kls.mean()), 0.0)
         model.train(was_training)
         point: dict = {"step": int(step), "kl": kl, "sqrt_kl": float(np.sqrt(kl))}
-        for name, scorer in self.scorers.items():
-            point[name] = float(self.z[name](scorer(s.prompts, s.completions)).mean())
+        for name, raw in self._score(s.prompts, s.completions).items():
+            point[name] = float(self.z[name](raw).mean())
         if "test_rm" in point:
             point["gap"] = point["proxy"] - point["test_rm"]
         for k, v in self._degradation(s).items():
@@ -248,7 +297,7 @@ class Monitor:
         return point
 
     def observe(self, step: int, model) -> Decision:
-        """Measure at `step`, update the online fit, decide, save the best checkpoint."""
+        """Measure at `step`, update the online fit, decide, keep CPU copies of candidate checkpoints."""
         if self._log is None:
             raise RuntimeError("call Monitor.begin(model) before observe()")
         t0 = time.perf_counter()
@@ -257,11 +306,11 @@ class Monitor:
         self.fit.update(clean["sqrt_kl"], clean[self.signal])
         self.schedule.update(step, clean["sqrt_kl"])
         self.history.append(point)
-        self.decision = decide([strip_gold(p) for p in self.history], self.cfg.rule, signal=self.signal,
-                               fit_peak_d=self.fit.peak_d)
-        fit = self.fit.fit
         deg_d = self._degradation_crossing()
         peak_d = min((d for d in (self.fit.peak_d, deg_d) if d is not None), default=None)
+        self.decision = decide([strip_gold(p) for p in self.history], self.cfg.rule, signal=self.signal,
+                               fit_peak_d=self.fit.peak_d, predicted_peak_d=peak_d)
+        fit = self.fit.fit
         thr = self.cfg.rule.degradation_threshold
         self.near = any(clean.get(k, 0.0) >= self.cfg.near_fraction * thr for k in self.cfg.rule.degradation_keys)
         point.update(fit_a=None if fit is None else fit.a, fit_b=None if fit is None else fit.b,
@@ -270,21 +319,24 @@ class Monitor:
                      near=self.near,
                      best_step=None if self.decision.best_index is None
                      else self.history[self.decision.best_index]["step"],
+                     keep_step=None if self.decision.keep_index is None
+                     else self.history[self.decision.keep_index]["step"],
                      degraded=self.decision.degraded, stop=self.decision.stop)
         if self.triggered_step is None:
-            best = self.decision.best_index
-            if best is not None and best == len(self.history) - 1:
-                t1 = time.perf_counter()
-                self._save(model, step)
-                point["save_seconds"] = time.perf_counter() - t1
+            best = self.decision.keep_index
+            self._keep_index = best
+            t1 = time.perf_counter()
+            self._snapshot(model)
             if self.decision.stop:
                 self.triggered_step = int(step)
                 self._trigger_index = len(self.history) - 1
                 self._reasons = list(self.decision.reasons)
                 self.frozen_best = best
+                self._write_kept()
                 msg = (f"overopt monitor: over-optimization at step {step} ({'; '.join(self.decision.reasons)}); "
-                       f"best checkpoint: step {point['best_step']}")
+                       f"kept checkpoint: step {point['keep_step']}")
                 warnings.warn(msg, RuntimeWarning, stacklevel=2)
+            point["save_seconds"] = time.perf_counter() - t1
         point["seconds"] = time.perf_counter() - t0
         self.seconds += point["seconds"]
         self._log.write(point)
@@ -320,20 +372,42 @@ class Monitor:
     def should_stop(self) -> bool:
         return self.triggered_step is not None and self.cfg.mode == "stop"
 
-    def _save(self, model, step: int) -> None:
-        if not self.cfg.save_best or self.out_dir is None or not hasattr(model, "save_pretrained"):
+    def _saving(self, model) -> bool:
+        return self.cfg.save_best and self.out_dir is not None and hasattr(model, "save_pretrained")
+
+    def _snapshot(self, model) -> None:
+        """Keep a CPU copy of the weights of every checkpoint that may still be kept: the best one and
+        those measured after it (the kept one is chosen among them). Written to disk (`best/`) once,
+        when the rule fires or at `close()`, instead of after every new best."""
+        if not self._saving(model):
+            return
+        self._model = model
+        i = len(self.history) - 1
+        self._snapshots[i] = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+        lo = min(j for j in (self.decision.best_index, self._keep_index, i) if j is not None)
+        for j in [j for j in self._snapshots if j < lo]:
+            del self._snapshots[j]
+
+    def _write_kept(self) -> None:
+        i = self._keep_index
+        if self._model is None or i is None or i not in self._snapshots:
+            return
+        step = int(self.history[i]["step"])
+        if self.saved_step == step:
             return
         path = self.out_dir / "best"
-        model.save_pretrained(path)
+        self._model.save_pretrained(path, state_dict=self._snapshots[i])
         if self.saved_step is None and hasattr(self.tokenizer, "save_pretrained"):
             self.tokenizer.save_pretrained(path)
-        (path / "overopt_monitor.json").write_text(json.dumps({"step": int(step)}))
-        self.saved_step = int(step)
+        (path / "overopt_monitor.json").write_text(json.dumps({"step": step}))
+        self.saved_step = step
+        if self.triggered_step is not None:  # the choice is frozen: the other copies are not needed
+            self._snapshots = {i: self._snapshots[i]}
 
     # ---- result ------------------------------------------------------------------------------
 
     def result(self) -> MonitorResult:
-        best = self.frozen_best if self.triggered_step is not None else self.decision.best_index
+        best = self.frozen_best if self.triggered_step is not None else self.decision.keep_index
         bp = None if best is None else self.history[best]
         # predictions as of the decision (or the last measurement when the rule never fired)
         last = self.history[self._trigger_index] if self.triggered_step is not None else (
@@ -350,6 +424,9 @@ class Monitor:
             measurements=len(self.history), seconds=self.seconds)
 
     def close(self) -> MonitorResult:
+        t0 = time.perf_counter()
+        self._write_kept()
+        self.seconds += time.perf_counter() - t0
         res = self.result()
         if self._log is not None:
             self._log.close()

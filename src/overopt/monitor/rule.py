@@ -13,7 +13,9 @@ reference policy's own samples):
   peak d*.
 
 Decision: the best checkpoint is the measured one with the highest test-RM score among those not
-flagged as degraded. Training stops (or, in warn mode, a warning is raised) as soon as any of:
+flagged as degraded. The kept checkpoint (`keep="predicted"`, the default) is, among the best one
+and those measured after it, the one nearest in sqrt KL to the gold-free predicted peak; `keep="best"`
+keeps the best one. Training stops (or, in warn mode, a warning is raised) as soon as any of:
 
 1. `plateau`: the test RM has not beaten its best for `patience` measurements in a row spanning at
    least `plateau_steps` optimizer steps;
@@ -50,22 +52,42 @@ class RuleConfig:
     degradation_threshold: float = 1.0  # effect size (reference per-sample std units)
     degradation_keys: tuple[str, ...] = ("rep_bigrams_effect", "rep_tokens_effect")
     min_improvement: float = 0.0       # a new best must beat the old by this much (z units)
+    keep: str = "predicted"            # which checkpoint to keep: "best" (highest test RM, not degraded) or
+    #                                    "predicted": of the best one and those measured after it, the one
+    #                                    nearest in sqrt KL to the gold-free predicted peak ("best" if none)
+
+    def __post_init__(self):
+        if self.keep not in ("best", "predicted"):
+            raise ValueError(f"keep must be 'best' or 'predicted', got {self.keep!r}")
 
 
 @dataclass
 class Decision:
     stop: bool
     reasons: list[str] = field(default_factory=list)
-    best_index: int | None = None      # index into the history of the checkpoint to keep
+    best_index: int | None = None      # index of the best checkpoint (highest test RM, not degraded)
     degraded: bool = False
+    keep_index: int | None = None      # index of the checkpoint to keep (see RuleConfig.keep)
 
 
 def strip_gold(point: dict) -> dict:
     return {k: v for k, v in point.items() if k not in GOLD_KEYS}
 
 
+def keep_index(history: Sequence[dict], best_i: int | None, cfg: RuleConfig,
+               predicted_peak_d: float | None) -> int | None:
+    """The checkpoint to keep: `best_i`, or with `cfg.keep == "predicted"` the one, among `best_i` and
+    the measurements after it, whose sqrt KL is nearest the predicted peak. The best test-RM checkpoint
+    marks the last point known to be healthy; the peak of true reward lies at or after it, and the
+    gold-free prediction (Gao fit or degradation crossing) says where."""
+    if best_i is None or cfg.keep == "best" or predicted_peak_d is None:
+        return best_i
+    cands = range(best_i, len(history))
+    return min(cands, key=lambda i: (abs(history[i]["sqrt_kl"] - predicted_peak_d), i))
+
+
 def decide(history: Sequence[dict], cfg: RuleConfig, *, signal: str = "test_rm",
-           fit_peak_d: float | None = None) -> Decision:
+           fit_peak_d: float | None = None, predicted_peak_d: float | None = None) -> Decision:
     """Stopping decision after the last point of `history` (a list of gold-free measurements)."""
     for p in history:
         if any(k in p for k in GOLD_KEYS):
@@ -100,4 +122,5 @@ def decide(history: Sequence[dict], cfg: RuleConfig, *, signal: str = "test_rm",
         if len(tail) == cfg.patience and all(degraded(p) for p in tail):
             keys = [k for k in cfg.degradation_keys if last.get(k, 0.0) > cfg.degradation_threshold]
             reasons.append("degradation: " + ", ".join(f"{k}={last[k]:.2f}" for k in keys))
-    return Decision(bool(reasons), reasons, best_i, degraded(last))
+    return Decision(bool(reasons), reasons, best_i, degraded(last),
+                    keep_index(history, best_i, cfg, predicted_peak_d))

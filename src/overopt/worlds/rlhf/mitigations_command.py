@@ -22,6 +22,9 @@ def lab_mitigations(
                                         "(quick: 0.05,0.2,0.5)."),
     monitor_every: Optional[int] = typer.Option(None, help="Monitor interval in GRPO steps (default 10; "
                                                 "every step near a threshold)."),
+    member_data: Optional[str] = typer.Option(None, help="Ensemble members' pairs: 'same' (all members on "
+                                              "the proxy's pairs, Coste et al.; default) or 'bootstrap' "
+                                              "(members 1..k-1 on bootstrap resamples)."),
 ) -> None:
     """Bend Goodhart's curve and stop at its peak: reward-model ensembles (mean / worst-case /
     uncertainty-weighted) for best-of-n and RL, a KL-penalty sweep, a held-out test RM, and the online
@@ -63,6 +66,10 @@ def lab_mitigations(
         if monitor_every < 1:
             raise UserError(f"--monitor-every must be >= 1, got {monitor_every}")
         cfg.monitor = replace(cfg.monitor, every=monitor_every)
+    if member_data is not None:
+        if member_data not in ("same", "bootstrap"):
+            raise UserError(f"--member-data must be 'same' or 'bootstrap', got {member_data!r}")
+        cfg.member_data = member_data
     with start_run(out, kind="rlhf-mitigations", config=cfg, seed=seed) as run:
         result = run_mitigations(cfg, seed, run)
     m = result["monitor"]

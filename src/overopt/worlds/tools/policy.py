@@ -78,42 +78,9 @@ def pretrain_policy(corpus: list[str], tokenizer, size, *, seed: int, epochs: in
     every batch; otherwise `overopt.models.tiny.train_causal_lm` pads every log to the longest one.
     Either way: AdamW with a linear decay.
     """
-    import torch
-
     from overopt.models.tiny import causal_lm, train_causal_lm
 
     model = causal_lm(tokenizer, size, seed)
-    if not pad_per_batch:
-        losses = train_causal_lm(model, tokenizer, corpus, epochs=epochs, batch_size=batch_size, lr=lr,
-                                 seed=seed, on_step=on_step)
-        return model, losses
-    rows = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in corpus]
-    pad = tokenizer.pad_token_id
-    gen = torch.Generator().manual_seed(seed)
-    n = len(rows)
-    total = epochs * -(-n // batch_size)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - s / max(total, 1))
-    model.train()
-    losses: list[float] = []
-    step = 0
-    for _ in range(epochs):
-        order = torch.randperm(n, generator=gen).tolist()
-        for i in range(0, n, batch_size):
-            batch = [rows[j] for j in order[i:i + batch_size]]
-            length = max(len(r) for r in batch)
-            ids = torch.tensor([[pad] * (length - len(r)) + r for r in batch])
-            attn = (torch.arange(length)[None, :] >= torch.tensor([length - len(r) for r in batch])[:, None]).long()
-            pos = (attn.cumsum(-1) - 1).clamp(min=0)
-            out = model(input_ids=ids, attention_mask=attn, position_ids=pos, labels=ids.masked_fill(attn == 0, -100))
-            opt.zero_grad(set_to_none=True)
-            out.loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            step += 1
-            losses.append(out.loss.item())
-            if on_step is not None:
-                on_step(step, total, losses[-1])
-    model.eval()
+    losses = train_causal_lm(model, tokenizer, corpus, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
+                             pad_per_batch=pad_per_batch, on_step=on_step)
     return model, losses
