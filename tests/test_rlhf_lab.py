@@ -148,3 +148,21 @@ def test_model_folder_without_config_is_rejected(checkpoints, tmp_path, capsys):
                    "--prompts", str(checkpoints / "prompts.jsonl"), "--out", str(tmp_path / "out"))
     assert code == 2
     assert "proxy reward model has no config.json" in capsys.readouterr().err
+
+
+def test_sweeps_write_one_curve_per_value_and_a_figure_per_axis(tmp_path):
+    from overopt.runs import start_run
+    from overopt.worlds.rlhf.lab import SweepConfig, preset, run_lab
+
+    cfg = preset("tiny")
+    cfg.sweeps = SweepConfig(rm_hidden_sizes=[16], rm_pairs=[200, 400], betas=[0.0, 0.1])
+    with start_run(tmp_path / "sweep", kind="rlhf", config=cfg, seed=1) as run:
+        run_lab(cfg, 1, run)
+    rows = list(csv.DictReader(open(tmp_path / "sweep" / "curves.csv")))
+    for sweep, variants in {"rm_size": {"16"}, "rm_pairs": {"200", "400"}, "beta": {"0.0", "0.1"}}.items():
+        assert {r["variant"] for r in rows if r["sweep"] == sweep} == variants
+        assert (tmp_path / "sweep" / f"sweep_{sweep}.png").is_file()
+    assert {r["method"] for r in rows if r["sweep"] == "rm_pairs"} == {"bon", "rl"}
+    assert {r["method"] for r in rows if r["sweep"] == "beta"} == {"rl"}
+    beta_rl = [r for r in rows if r["sweep"] == "beta" and r["variant"] == "0.1"]
+    assert beta_rl and all(r["setting"] == "0.1" for r in beta_rl)

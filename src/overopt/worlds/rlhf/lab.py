@@ -165,33 +165,33 @@ def run_lab(cfg: RLHFLabConfig, seed: int, run) -> dict:
         for p in measure_best_of_n(pool, z, cfg.measure.bon_ns):
             record(p)
 
-        def rl_run(rl: RLConfig, s, sweep="main", variant=""):
+        def rl_run(rl: RLConfig, s: OptimizationSetup, zs: dict, sweep: str = "main", variant: object = ""):
             task = bar.add_task(f"GRPO β={rl.beta}" + (f" [{sweep}={variant}]" if sweep != "main" else ""),
                                 total=rl.steps)
-            return measure_rl(s, rl, z, cfg.measure, seed=seed, on_step=lambda k: bar.update(task, completed=k),
+            return measure_rl(s, rl, zs, cfg.measure, seed=seed, on_step=lambda k: bar.update(task, completed=k),
                               on_point=lambda p: record(p, sweep, variant))
 
-        rl_points = rl_run(cfg.rl, setup)
+        rl_points = rl_run(cfg.rl, setup, z)
         if sw is not None:
             rm_variants = [("rm_size", h, with_rm(cfg.reward_model, hidden=h)) for h in sw.rm_hidden_sizes]
             rm_variants += [("rm_pairs", n, with_rm(cfg.reward_model, pairs=n)) for n in sw.rm_pairs]
             for sweep, value, rm in rm_variants:
                 if rm == cfg.reward_model:  # the main run is this curve
                     for p in [p for p in points if p["sweep"] == "main"]:
-                        record(dict(p), sweep, value)
+                        record(p, sweep, value)
                     continue
                 scorer, _ = proxy_for(rm, f"[{sweep}={value}]")
                 swept = world.setup(scorer)
                 zs = normalisers(swept, cfg.measure, seed)
                 for p in measure_best_of_n(pool.rescored("proxy", scorer), zs, cfg.measure.bon_ns):
                     record(p, sweep, value)
-                measure_rl(swept, cfg.rl, zs, cfg.measure, seed=seed, on_point=lambda p: record(p, sweep, value))
+                rl_run(cfg.rl, swept, zs, sweep, value)
             for beta in sw.betas:
                 if beta == cfg.rl.beta:
                     for p in rl_points:
-                        record(dict(p), "beta", beta)
+                        record(p, "beta", beta)
                     continue
-                rl_run(replace(cfg.rl, beta=beta), setup, "beta", beta)
+                rl_run(replace(cfg.rl, beta=beta), setup, z, "beta", beta)
     curves.close()
     summary = _summary(points, rm_info)
     fits = finish(run, points, title=f"RLHF over-optimization lab ({cfg.preset} preset, seed {seed})",

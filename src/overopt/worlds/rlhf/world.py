@@ -51,6 +51,8 @@ def reference_policy(cfg: ReferenceConfig, seed: int, *,
     path = cache_root() / "rlhf-reference" / _key(cfg, seed)
     if (path / "config.json").exists() and (path / "tokenizer.json").exists():
         return path
+    import torch
+
     from overopt.seeding import seed_everything
 
     seed_everything(seed)
@@ -63,7 +65,7 @@ def reference_policy(cfg: ReferenceConfig, seed: int, *,
     def response_only(ids):
         # left padding puts every text's prompt at the same offset from its first real token
         first = (ids != tokenizer.pad_token_id).long().argmax(-1, keepdim=True)
-        pos = __import__("torch").arange(ids.shape[1]).unsqueeze(0)
+        pos = torch.arange(ids.shape[1]).unsqueeze(0)
         return pos >= first + prompt_len
 
     train_causal_lm(model, tokenizer, texts, epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr,
