@@ -59,6 +59,7 @@ def test_same_seed_gives_identical_curves(tiny_run, tmp_path):
     (["--n-max", "-4"], "--n-max must be a positive integer"),
     (["--n-max", "100"], "power of two"),
     (["--rl-steps", "-1"], "--rl-steps must be >= 0"),
+    (["--learning-rate", "0"], "--learning-rate must be positive"),
 ])
 def test_bad_settings_give_one_line_and_exit_2(args, needle, tmp_path, capsys):
     out = tmp_path / "never"

@@ -387,6 +387,11 @@ class Monitor:
         lo = min(j for j in (self.decision.best_index, self._keep_index, i) if j is not None)
         for j in [j for j in self._snapshots if j < lo]:
             del self._snapshots[j]
+        # bound the memory if the rule never fires: the best, the kept and the latest few copies
+        pinned = {self.decision.best_index, self._keep_index, i}
+        extra = sorted(j for j in self._snapshots if j not in pinned)
+        for j in extra[:max(0, len(self._snapshots) - 6)]:
+            del self._snapshots[j]
 
     def _write_kept(self) -> None:
         i = self._keep_index

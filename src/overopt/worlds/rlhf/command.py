@@ -22,6 +22,8 @@ def lab_rlhf(
     rl_steps: Optional[int] = typer.Option(None, help="GRPO steps (0 skips RL)."),
     beta: Optional[float] = typer.Option(None, help="KL coefficient β of GRPO (default 0, as in most of "
                                          "Gao et al.'s runs)."),
+    learning_rate: Optional[float] = typer.Option(None, help="GRPO learning rate (lab: 1e-4; your own "
+                                                  "checkpoints: 1e-6)."),
     policy: Optional[Path] = typer.Option(None, help="Your own run: a local Hugging Face causal-LM folder "
                                           "(the reference / initial policy)."),
     proxy_rm: Optional[Path] = typer.Option(None, help="Your own run: the proxy reward model folder "
@@ -55,6 +57,8 @@ def lab_rlhf(
         raise UserError(f"--rl-steps must be >= 0, got {rl_steps}")
     if beta is not None and beta < 0:
         raise UserError(f"--beta must be >= 0, got {beta}")
+    if learning_rate is not None and learning_rate <= 0:
+        raise UserError(f"--learning-rate must be positive, got {learning_rate}")
     if n_max is not None and n_max & (n_max - 1):
         raise UserError(f"--n-max must be a power of two (best-of-n is measured at n = 1, 2, 4, ...), got {n_max}")
 
@@ -68,7 +72,7 @@ def lab_rlhf(
                                gold_rm=None if gold_rm is None else str(gold_rm), device=device, dtype=dtype,
                                max_new_tokens=max_new_tokens)
         cfg.rl = replace(cfg.rl, max_new_tokens=max_new_tokens, device=device)
-        _apply_overrides(cfg, n_max, rl_steps, beta)
+        _apply_overrides(cfg, n_max, rl_steps, beta, learning_rate)
         prompt_list = validate(cfg)
         with start_run(out, kind="rlhf-checkpoints", config=cfg, seed=seed) as run:
             run_checkpoints(cfg, prompt_list, seed, run)
@@ -80,7 +84,7 @@ def lab_rlhf(
     if preset not in PRESETS:
         raise UserError(f"unknown preset {preset!r} (expected one of: quick, full)")
     cfg = make_preset(preset)
-    _apply_overrides(cfg, n_max, rl_steps, beta)
+    _apply_overrides(cfg, n_max, rl_steps, beta, learning_rate)
     with start_run(out, kind="rlhf", config=cfg, seed=seed) as run:
         result = run_lab(cfg, seed, run)
     s = result["summary"]
@@ -91,13 +95,16 @@ def lab_rlhf(
     _done(out)
 
 
-def _apply_overrides(cfg, n_max: int | None, rl_steps: int | None, beta: float | None) -> None:
+def _apply_overrides(cfg, n_max: int | None, rl_steps: int | None, beta: float | None,
+                     learning_rate: float | None) -> None:
     if n_max is not None:
         cfg.measure = replace(cfg.measure, bon_pool=n_max, bon_ns=[2 ** k for k in range(n_max.bit_length())])
     if rl_steps is not None:
         cfg.rl = replace(cfg.rl, steps=rl_steps)
     if beta is not None:
         cfg.rl = replace(cfg.rl, beta=beta)
+    if learning_rate is not None:
+        cfg.rl = replace(cfg.rl, learning_rate=learning_rate)
 
 
 def _done(out: Path) -> None:

@@ -171,7 +171,7 @@ def run_lab(cfg: RLHFLabConfig, seed: int, run) -> dict:
             return measure_rl(s, rl, zs, cfg.measure, seed=seed, on_step=lambda k: bar.update(task, completed=k),
                               on_point=lambda p: record(p, sweep, variant))
 
-        rl_points = rl_run(cfg.rl, setup, z)
+        rl_points = rl_run(cfg.rl, setup, z) if cfg.rl.steps > 0 else []
         if sw is not None:
             rm_variants = [("rm_size", h, with_rm(cfg.reward_model, hidden=h)) for h in sw.rm_hidden_sizes]
             rm_variants += [("rm_pairs", n, with_rm(cfg.reward_model, pairs=n)) for n in sw.rm_pairs]
