@@ -8,31 +8,22 @@ so a predicted peak in d becomes a predicted step.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from overopt.measure.fits import GaoFit
+from overopt.measure.fits import GaoFit, fit_gao
 
 
 MAX_LOG_PEAK = 30.0  # a predicted peak beyond d = e^30 means "no peak in sight"
 
 
 def _fit_rl(d: np.ndarray, y: np.ndarray) -> GaoFit:
-    """`fit_gao("rl", ...)`, except that a peak too far out to compute (b ~ 0+) is reported as none."""
-    keep = d > 0
-    x, t = d[keep], y[keep]
-    design = np.stack([x, -x * np.log(x)], axis=1)
-    (a, b), *_ = np.linalg.lstsq(design, t, rcond=None)
-    resid = t - design @ np.array([a, b])
-    ss_tot = float(((t - t.mean()) ** 2).sum())
-    r2 = 1.0 - float((resid ** 2).sum()) / ss_tot if ss_tot > 0 else float("nan")
-    peak_d = peak = None
-    if b > 0 and a / b - 1 < MAX_LOG_PEAK:
-        peak_d = math.exp(a / b - 1)
-        peak = float(b * peak_d)
-    i = int(np.argmax(y))
-    return GaoFit("rl", float(a), float(b), r2, peak_d, peak, float(d[i]), float(y[i]), int(keep.sum()))
+    """`fit_gao("rl", ...)`, with a peak beyond d = e^MAX_LOG_PEAK reported as none (no peak in sight)."""
+    fit = fit_gao("rl", d, y)
+    if fit.predicted_peak_d is not None and math.log(fit.predicted_peak_d) > MAX_LOG_PEAK:
+        fit = replace(fit, predicted_peak_d=None, predicted_peak_gold=None)
+    return fit
 
 
 @dataclass
