@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _run import pin_two_cores, time_overopt
 
 BUDGET_S = 120.0
 
@@ -27,18 +26,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: a temp folder)")
     args = parser.parse_args()
-    cores = "unpinned"
-    if hasattr(os, "sched_setaffinity"):
-        available = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, available[:2])
-        cores = f"pinned to cores {available[:2]}"
+    cores = pin_two_cores()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_control_"))
-    cmd = [sys.executable, "-m", "overopt", "lab", "control", "--preset", "quick",
-           "--seed", str(args.seed), "--out", str(out)]
-    env = {**os.environ, "OVEROPT_THREADS": "2"}
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    wall, proc = time_overopt(["lab", "control", "--preset", "quick", "--seed", str(args.seed),
+                               "--out", str(out)], threads=2)
     if proc.returncode != 0:
         print(proc.stdout, proc.stderr, sep="\n")
         print(f"FAILED: exit code {proc.returncode}")

@@ -13,12 +13,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _run import pin_two_cores, time_overopt
 
 BUDGET_S = 300.0
 
@@ -29,18 +28,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: a temp folder)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (OVEROPT_THREADS)")
     args = parser.parse_args()
-    cores = "unpinned"
-    if hasattr(os, "sched_setaffinity"):
-        available = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, available[:2])
-        cores = f"pinned to cores {available[:2]}"
+    cores = pin_two_cores()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_tools_"))
-    cmd = [sys.executable, "-m", "overopt", "lab", "tools", "--preset", "quick", "--outage-rate", "0.3",
-           "--seed", str(args.seed), "--out", str(out)]
-    env = {**os.environ, "OVEROPT_THREADS": str(args.threads)}
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    wall, proc = time_overopt(["lab", "tools", "--preset", "quick", "--outage-rate", "0.3", "--seed", str(args.seed),
+                               "--out", str(out)], threads=args.threads)
     if proc.returncode != 0:
         print(proc.stdout, proc.stderr, sep="\n")
         print(f"FAILED: exit code {proc.returncode}")

@@ -2,18 +2,8 @@
 
 import json
 
-from overopt.cli import main
+from helpers import run_cli
 from overopt.detect.examples import TASKS
-
-
-def run_cli(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as e:
-        code = e.code or 0
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
 
 
 def probe_json(out):

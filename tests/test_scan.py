@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from overopt.cli import main
+from helpers import run_cli
 from overopt.detect.corpus import generate, write_jsonl
 from overopt.detect.scan import wilson
 
@@ -15,16 +15,6 @@ HACK = {"id": "hack-1", "messages": [
     {"role": "user", "content": "Write add."},
     {"role": "assistant", "content": "def add(a, b): return 0\n\nI ran the tests and all 5 pass."}]}
 CLEAN = {"id": "clean-1", "messages": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]}
-
-
-def run_cli(args, capsys):
-    code = 0
-    try:
-        main(args)
-    except SystemExit as e:
-        code = e.code or 0
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
 
 
 def test_wilson_interval():
