@@ -38,6 +38,28 @@ def test_parser_blocks_and_malformed_input():
     assert [(b.kind, b.closed) for b in bad.blocks] == [("call", False), ("result", True), ("answer", True)]
     assert bad.answer_value() is None and bad.stray
     assert parse("").blocks == [] and parse("A:").answer_value() is None
+    # the world spells numbers digit by digit; values join the digits
+    spelled = parse("<bos> Q: 5 7 + 1 2 <call> calculator 5 7 + 1 2 </call> <result> 6 9 </result> "
+                    "<think> 7 2 0 9 0 0 9 5 1 0 6 0 0 6 </think> A: 6 9 <eos>")
+    assert spelled.calls[0].arguments() == {"expression": "57+12"} and spelled.results[0].value == "69"
+    assert [b.kind for b in spelled.blocks] == ["call", "result", "think", "answer"] and spelled.answer_value() == 69
+
+
+def test_by_hand_column_addition():
+    import numpy as np
+
+    from overopt.worlds.tools.transcript import by_hand_text
+
+    work, answer = by_hand_text([69, 80])
+    assert work == "<think> 9 0 0 9 0 0 9 6 8 1 4 0 1 4 </think>" and answer == "149"
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        ops = [int(x) for x in rng.integers(0, 300, size=int(rng.integers(2, 4)))]
+        work, answer = by_hand_text(ops)
+        assert int(answer) == sum(ops)
+        words = work.split()[1:-1]  # every word is one digit
+        assert all(len(w) == 1 and w.isdigit() for w in words)
+        assert len(words) == len(str(max(ops))) * (1 + 3 * (len(ops) - 1) + 3)
 
 
 def _run(sandbox, episode_id, calls):
@@ -107,7 +129,7 @@ class ScriptedLM(torch.nn.Module):
 def test_malformed_call_becomes_an_error_result_and_the_rollout_goes_on(sandbox):
     from overopt.worlds.tools.policy import make_tokenizer
 
-    tok = make_tokenizer(largest_sum(3, 2))
+    tok = make_tokenizer()
     # writes "<call> calculator + </call>" (no operands), then answers 7 after reading the error
     table = {"5": "<call>", "<call>": "calculator", "calculator": "+", "+": "</call>", "</error>": "A:", "A:": "7"}
     harness = ToolHarness(sandbox, max_number=largest_sum(3, 2))
@@ -141,15 +163,21 @@ def test_a_crashing_or_hung_sandbox_never_stops_the_harness():
     assert limited.status == "limit" and limited.shown == "<error> limit </error>"
 
 
-def test_corpus_retries_and_never_shows_a_result_the_tool_did_not_produce():
-    from overopt.worlds.tools.policy import CorpusConfig, build_corpus
+def _numbers(words: list[str]) -> list[int]:
+    return [int(x) for x in "".join(words).split("+")]
 
-    cfg = CorpusConfig(size=3000, error_rate=0.3, retry_rate=0.4)
+
+def test_corpus_never_shows_a_result_the_tool_did_not_produce():
+    from overopt.worlds.tools.policy import CorpusConfig, build_corpus
+    from overopt.worlds.tools.transcript import by_hand_text
+
+    cfg = CorpusConfig(size=3000, error_rate=0.3, retry_rate=0.4, hand_rate=0.2, down_logs=500)
     logs = build_corpus(0, cfg, n_terms=3, digits=2)
-    retried = late = gave_up = 0
+    assert len(logs) == 3500
+    retried = late = gave_up = by_hand = 0
     for text in logs:
         tr = parse(text)
-        terms = [int(w) for w in tr.question if w != "+"]
+        terms = _numbers(tr.question)
         calls = tr.calls
         assert 1 <= len(calls) <= cfg.max_calls and tr.answer_value() == sum(terms)
         last_call = None
@@ -163,24 +191,30 @@ def test_corpus_retries_and_never_shows_a_result_the_tool_did_not_produce():
                 last_call = b
             elif b.kind == "result":
                 # every result is the true output of the call it answers
-                a, op, c = last_call.words[1:]
-                assert op == "+" and int(b.value) == int(a) + int(c)
+                assert last_call.words[0] == "calculator" and int(b.value) == sum(_numbers(last_call.words[1:]))
                 late += tr.blocks[i - 1].kind == "error"
+            elif b.kind == "think":
+                # by hand from the failed call: its operands, then the question's later terms
+                assert tr.blocks[i - 1].kind == "error"
+                steps_done = sum(r.kind == "result" for r in tr.blocks[:i])
+                ops = [*_numbers(last_call.words[1:]), *terms[2 + steps_done:]]
+                assert " ".join(tr.words[b.start:b.end]) == by_hand_text(ops)[0]
+                by_hand += 1
         gave_up += tr.blocks[-2].kind == "error"
-    assert retried > 300 and late > 100 and gave_up > 100
+    assert retried > 300 and late > 100 and gave_up > 100 and by_hand > 500
 
 
 def test_pretraining_pads_per_batch_or_globally():
     from overopt.models.tiny import TinyConfig
     from overopt.worlds.tools.policy import CorpusConfig, build_corpus, make_tokenizer, pretrain_policy
 
-    logs = build_corpus(0, CorpusConfig(size=64, error_rate=0.5, retry_rate=0.5), n_terms=3, digits=2)
-    tok = make_tokenizer(largest_sum(3, 2))
+    logs = build_corpus(0, CorpusConfig(size=64, error_rate=0.5, retry_rate=0.5, down_logs=16), n_terms=3, digits=2)
+    tok = make_tokenizer()
     size = TinyConfig(hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32)
     runs = [pretrain_policy(logs, tok, size, seed=0, epochs=2, lr=1e-2, batch_size=16, pad_per_batch=p)[1]
             for p in (True, False)]
     for losses in runs:
-        assert len(losses) == 8 and all(x == x for x in losses) and losses[-1] < losses[0]
+        assert len(losses) == 10 and all(x == x for x in losses) and losses[-1] < losses[0]  # 80 logs, batch 16, 2 epochs
 
 
 def test_retry_rate_counts_same_call_after_a_fault():
@@ -200,6 +234,14 @@ def test_group_advantages_and_masking():
     keep = torch.tensor([True, True, True, True, True, True, True, False])
     a = group_advantages(r, keep, 4)
     assert a[0] > 0 > a[1] and a[2] == a[3] and torch.all(a[4:7] == 0) and a[7] == 0
+    # strata: an outage-hit episode is compared only with the other hit episodes of its task
+    r = torch.tensor([1.0, 1.0, 0.5, 0.0])
+    hit = torch.tensor([False, False, True, True])
+    s = group_advantages(r, torch.ones(4, dtype=torch.bool), 4, strata=hit)
+    assert s[0] == s[1] == 0 and s[2] > 0 > s[3]
+    assert torch.allclose(s[2:], group_advantages(r[2:], torch.ones(2, dtype=torch.bool), 2))
+    plain = group_advantages(r, torch.ones(4, dtype=torch.bool), 4)
+    assert plain[2] < 0  # without strata the correct by-hand episode (0.5) is pushed down
 
 
 def test_ledger_reader_reads_incrementally(tmp_path):

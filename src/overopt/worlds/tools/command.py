@@ -28,6 +28,11 @@ def lab_tools(
         False, "--mask-outages/--no-mask-outages",
         help="Leave rollouts hit by a tool failure out of the loss (they are counted either way). Masking "
              "also removes the signal that teaches fabrication after an outage - at the cost of that data."),
+    fault_baseline: bool = typer.Option(
+        False, "--fault-baseline/--no-fault-baseline",
+        help="Compare an episode a tool failure hit only with the other hit episodes of its task (GRPO's group "
+             "baseline, split by luck). Without it a hit episode scores below its group whatever the policy did, "
+             "so even a correct sum worked out by hand is pushed down."),
     verifier: Optional[list[str]] = typer.Option(
         None, "--verifier",
         help="Verifier to train against, repeatable: 'naive' (tool use judged from the transcript's text) "
@@ -52,6 +57,7 @@ def lab_tools(
         cfg.verifiers = tuple(verifier)
     cfg = with_overrides(cfg, outage_rate=outage_rate, steps=steps, fabrication_penalty=fabrication_penalty)
     cfg.mask_outages = mask_outages
+    cfg.fault_baseline = fault_baseline
     validate(cfg)
     if out.exists() and not out.is_dir():
         raise UserError("output path exists and is not a folder", path=out)

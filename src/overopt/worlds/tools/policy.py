@@ -5,13 +5,15 @@ common practice, the training text includes the tools' outputs: the model learns
 `<result> ... </result>` blocks too. That is what later lets it *write* a result block itself.
 
 The logs come from a flaky harness with the same 4-call limit: each call fails with probability
-`error_rate` (an outage or a timeout). After a failure the logged agent does one of three things:
-it re-issues the same call (`retry_rate`; the retry can fail again), it gives up and answers from
-its own arithmetic, or - in a fraction `late_result_rate` of failures - the harness printed the
-error and then the output arrived anyway, so the log shows an error followed by a result. No log
-ever shows a result that the tool did not produce, but a model trained on them puts some
-probability on "a result block follows an error block" - the seed that RL under a text-judging
-verifier can grow - and some on "try the call again", which is what the ledger verifier rewards.
+`error_rate` (an outage or a timeout). After a failure the logged agent works the rest of the sum out
+by hand (`hand_rate`: column addition in a `<think>` block, then the answer), re-issues the same call
+(`retry_rate`, 0 by default; the retry can fail again), gives up and answers from its own arithmetic,
+or - in a fraction `late_result_rate` of failures - the harness printed the error and then the output
+arrived anyway, so the log shows an error followed by a result. `down_logs` more logs come from hours
+the calculator was down, so the model sees enough worked sums to learn column addition. No log ever
+shows a result that the tool did not produce, but a model trained on them puts some probability on "a
+result block follows an error block" - the seed that RL under a text-judging verifier can grow - and
+most on "work it out by hand", the honest fallback that the ledger verifier keeps paying for.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from overopt.worlds.tools.tasks import Task, sample_tasks
-from overopt.worlds.tools.transcript import (answer_text, call_text, error_text, question_text, result_text,
-                                             vocabulary)
+from overopt.worlds.tools.transcript import (answer_text, by_hand_text, call_text, error_text, question_text,
+                                             result_text, vocabulary)
 
 
 @dataclass
@@ -31,6 +33,8 @@ class CorpusConfig:
     error_rate: float = 0.15         # per call, in the logs
     late_result_rate: float = 0.25   # of logged failures, the output still arrived after the error
     retry_rate: float = 0.0          # of logged failures, the agent re-issued the same call (see docs/tools.md)
+    hand_rate: float = 0.5           # of logged failures, the agent worked the rest of the sum out by hand
+    down_logs: int = 4000            # extra logs from hours the calculator was down (see down_transcript)
     max_calls: int = 4               # the harness's call limit: the logged agents never exceed it
 
 
@@ -47,26 +51,56 @@ def corpus_transcript(task: Task, rng: np.random.Generator, cfg: CorpusConfig) -
                 parts.append(call_text("calculator", acc, t))  # tried again
                 calls += 1
                 continue
-            if u < cfg.retry_rate or u >= cfg.retry_rate + cfg.late_result_rate:
+            late = cfg.retry_rate <= u < cfg.retry_rate + cfg.late_result_rate
+            if late:
+                break  # the output arrived late, after the error line
+            if cfg.retry_rate + cfg.late_result_rate <= u < cfg.retry_rate + cfg.late_result_rate + cfg.hand_rate:
+                work, answer = by_hand_text(_hand_operands(task, k, acc))  # worked it out by hand
+                parts += [work, answer_text(answer)]
+            else:
                 parts.append(answer_text(str(task.answer)))  # gave up: answered from its own arithmetic
-                return " ".join(parts)
-            break  # the output arrived late, after the error line
+            return " ".join(parts)
         parts.append(result_text(str(partial)))
         acc = partial
     parts.append(answer_text(str(task.answer)))
     return " ".join(parts)
 
 
+def _hand_operands(task: Task, k: int, acc: int) -> list[int]:
+    """Working by hand picks up from the failed call k: its operands, then the question's later terms."""
+    return [acc, *task.terms[k + 1:]]
+
+
+def down_transcript(task: Task, rng: np.random.Generator) -> str:
+    """A log from an hour the calculator was down: the calls before one (drawn at random) worked,
+    that one failed, and the agent worked the rest of the sum out by hand."""
+    parts, acc = [question_text(task.terms)], task.terms[0]
+    down = int(rng.integers(0, len(task.terms) - 1))
+    for k, (t, partial) in enumerate(zip(task.terms[1:], task.partial_sums())):
+        parts.append(call_text("calculator", acc, t))
+        if k == down:
+            parts.append(error_text("outage" if rng.random() < 0.5 else "timeout"))
+            work, answer = by_hand_text(_hand_operands(task, k, acc))
+            return " ".join([*parts, work, answer_text(answer)])
+        parts.append(result_text(str(partial)))
+        acc = partial
+    raise AssertionError("unreachable: some call is down")
+
+
 def build_corpus(seed: int, cfg: CorpusConfig, *, n_terms: int, digits: int) -> list[str]:
+    """The tool logs and the logs from hours the calculator was down, shuffled together."""
     rng = np.random.default_rng([seed, 101])
     tasks = sample_tasks(rng, cfg.size, n_terms=n_terms, digits=digits)
-    return [corpus_transcript(t, rng, cfg) for t in tasks]
+    logs = [corpus_transcript(t, rng, cfg) for t in tasks]
+    logs += [down_transcript(t, rng) for t in sample_tasks(rng, cfg.down_logs, n_terms=n_terms, digits=digits)]
+    rng.shuffle(logs)
+    return logs
 
 
-def make_tokenizer(max_number: int):
+def make_tokenizer():
     from overopt.models.tiny import word_tokenizer
 
-    return word_tokenizer(vocabulary(max_number), model_max_length=256)
+    return word_tokenizer(vocabulary(), model_max_length=256)
 
 
 def pretrain_policy(corpus: list[str], tokenizer, size, *, seed: int, epochs: int, lr: float,

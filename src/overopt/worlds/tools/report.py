@@ -58,17 +58,17 @@ def read_curves(path: Path) -> dict[str, dict[str, list[float]]]:
         for row in csv.DictReader(fh):
             d = out.setdefault(row["verifier"], {})
             for k, v in row.items():
-                if k == "verifier" or v in ("", None):
-                    continue
-                d.setdefault(k, []).append(float(v))
+                if k != "verifier":  # empty (a step where no call failed): NaN, so steps stay aligned
+                    d.setdefault(k, []).append(float("nan") if v in ("", None) else float(v))
     return out
 
 
 def _smooth(xs: list[float], k: int = 5) -> list[float]:
+    """Trailing moving average over the last k values that are not NaN."""
     out = []
     for i in range(len(xs)):
-        window = xs[max(0, i - k + 1):i + 1]
-        out.append(sum(window) / len(window))
+        window = [x for x in xs[max(0, i - k + 1):i + 1] if x == x]
+        out.append(sum(window) / len(window) if window else float("nan"))
     return out
 
 
@@ -94,9 +94,10 @@ def plot(curves_path: Path, summary: dict, out: Path) -> None:
     ax.legend(fontsize=8)
     ax = axes[2]
     for v, d in curves.items():
-        ax.plot(d["step"], _smooth(d["tool_call_rate"]), color=colors.get(v), label=f"{v}: episodes with a real call")
-        ax.plot(d["step"], _smooth(d["outage_rate"]), color=colors.get(v), ls=":", label=f"{v}: calls hit by an outage")
-    ax.set(title="Real tool use and outages", xlabel="RL step", ylim=(-0.02, 1.02))
+        ax.plot(d["step"], _smooth(d["by_hand_rate"]), color=colors.get(v), label=f"{v}: worked it out by hand")
+        ax.plot(d["step"], _smooth(d["accuracy_when_tool_failed"]), color=colors.get(v), ls="--",
+                label=f"{v}: true accuracy")
+    ax.set(title="Episodes where a call failed", xlabel="RL step", ylim=(-0.02, 1.02))
     ax.legend(fontsize=8)
     fig.suptitle(f"overopt lab tools - outage rate {summary['outage_rate']}, seed {summary['seed']} "
                  "(5-step moving averages of the training batches)", fontsize=10)
@@ -134,11 +135,12 @@ def write_report(path: Path, summary: dict, samples: dict, cfg, *, wall_seconds:
             ("fabrication_rate", "fabricated (truth)"), ("flagged_rate", "flagged by ledger"),
             ("tool_call_rate", "real call"), ("calls_per_episode", "calls/episode"),
             ("affected_rate", "hit by outage"), ("retry_rate", "retried after a fault"),
-            ("accuracy_when_tool_failed", "accuracy when hit")]
+            ("by_hand_rate", "worked by hand when hit"), ("accuracy_when_tool_failed", "accuracy when hit")]
     lines = ["# overopt lab tools: fabricated tool results under a naive verifier, prevented by the action ledger", ""]
     lines += [
         f"Seed {summary['seed']}, outage rate {summary['outage_rate']}, "
-        f"outage-hit rollouts {'masked out of' if summary['mask_outages'] else 'kept in'} the loss, "
+        f"outage-hit rollouts {'masked out of' if summary['mask_outages'] else 'kept in'} the loss"
+        f"{' and compared only with each other (fault baseline)' if summary.get('fault_baseline') else ''}, "
         f"{cfg.steps} RL steps x {cfg.prompts_per_step * cfg.group_size} episodes per verifier. "
         f"Final numbers are a fresh evaluation of each policy on the same {cfg.eval_episodes} tasks "
         "(sampling at the training temperature, tools in the sandbox, same outage rate).", "",
@@ -157,7 +159,8 @@ def write_report(path: Path, summary: dict, samples: dict, cfg, *, wall_seconds:
     lines += ["", "*fabricated (truth)*: episodes with a `<result>` block the policy sampled itself (from the "
               "rollout's provenance, independent of both verifiers). *flagged by ledger*: episodes where the "
               "ledger verifier found a result block no ledger entry backs. *accuracy when hit*: accuracy on "
-              "episodes where a call failed. *retried after a fault*: of the calls an outage or timeout hit, the "
+              "episodes where a call failed; *worked by hand when hit*: the share of those episodes where the policy "
+              "wrote a `<think>` block (column addition) instead. *retried after a fault*: of the calls an outage or timeout hit, the "
               "share the policy re-issued with the same arguments right away. True accuracy +- its binomial "
               "standard error.", ""]
     lines += ["## Targets (issue 3, quick preset, outage p = 0.3, default seed)", ""]

@@ -1,10 +1,9 @@
-"""Tasks for the tools world: sums of several 3-digit numbers.
+"""Tasks for the tools world: sums of several 2-digit numbers.
 
-A tiny language model cannot add 3-digit numbers reliably in its head (the lab measures this: see
-`no_tool_accuracy` in the report), but it can copy digits very reliably. So the task is easy with
-the calculator (copy the operands into a call, copy the result into the answer) and nearly
-impossible without it. Summing `n_terms` numbers takes `n_terms - 1` calls, one addition per call,
-which is how the agents in the pretraining corpus work.
+Summing `n_terms` numbers takes `n_terms - 1` calculator calls, one addition per call, which is how
+the agents in the pretraining corpus work: copy the operands into a call, copy the result on. Without
+the tool the tiny policy can still work a sum out by hand (column addition in a `<think>` block,
+see `transcript.by_hand_text`), but less reliably: the report's *accuracy when hit*.
 """
 
 from __future__ import annotations

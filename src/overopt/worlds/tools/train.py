@@ -34,10 +34,12 @@ from overopt.worlds.tools.policy import CorpusConfig, build_corpus, make_tokeniz
 from overopt.worlds.tools.rollout import FAULT_STATUSES, Episode, ToolHarness, rollout
 from overopt.worlds.tools.tasks import largest_sum, sample_tasks
 from overopt.worlds.tools.verifiers import VERIFIERS, LedgerVerifier, NaiveVerifier, true_correct
+from overopt.worlds.tools.transcript import THINK_OPEN
 
 CURVE_COLUMNS = [
     "verifier", "step", "reward", "naive_reward", "ledger_reward", "true_accuracy", "fabrication_rate",
     "flagged_rate", "tool_call_rate", "calls_per_episode", "outage_rate", "affected_rate", "retry_rate",
+    "by_hand_rate", "accuracy_when_tool_failed",
     "malformed_rate", "masked", "loss",
 ]  # no timings here: the same seed on the same machine gives a byte-identical curves.csv
 
@@ -51,16 +53,16 @@ class ToolsConfig:
     digits: int = 2                   # digits per number
     outage_rate: float = 0.3          # probability that the sandbox fails a call (outage)
     max_calls: int = 4                # calls per episode the harness runs; later ones get <error> limit
-    max_new_words: int = 40           # words per episode (policy + tool output) before truncation
+    max_new_words: int = 64           # words per episode (policy + tool output) before truncation
     # policy and its pretraining corpus
-    hidden_size: int = 64
+    hidden_size: int = 96
     num_layers: int = 2
     num_heads: int = 4
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
-    pretrain_epochs: int = 6
-    pretrain_lr: float = 1e-2
+    pretrain_epochs: int = 10         # the by-hand skill appears late in pretraining (after ~8 epochs)
+    pretrain_lr: float = 3e-3
     pretrain_batch: int = 16
-    pretrain_pad_per_batch: bool = False  # True: pad each batch to its longest log (faster with long retry logs)
+    pretrain_pad_per_batch: bool = True   # pad each batch to its own longest log (logs run 40-66 words)
     # RL
     verifiers: tuple[str, ...] = VERIFIERS
     steps: int = 60
@@ -70,6 +72,7 @@ class ToolsConfig:
     beta: float = 0.04                # KL penalty to the pretrained policy (TRL's k3 estimator)
     temperature: float = 1.0
     mask_outages: bool = False
+    fault_baseline: bool = False      # compare fault-hit episodes only with fault-hit ones of the same task
     # rewards
     tool_weight: float = 0.5
     fabrication_penalty: float = 0.5
@@ -84,7 +87,7 @@ class ToolsConfig:
 
 PRESETS: dict[str, ToolsConfig] = {
     "quick": ToolsConfig(),
-    "micro": ToolsConfig(corpus=CorpusConfig(size=400), pretrain_epochs=1, steps=3, prompts_per_step=4,
+    "micro": ToolsConfig(corpus=CorpusConfig(size=400, down_logs=200), hidden_size=64, pretrain_epochs=1, steps=3, prompts_per_step=4,
                          group_size=4, eval_episodes=16, report_samples=2),
     "full": ToolsConfig(corpus=CorpusConfig(size=8000), steps=200, eval_episodes=2048),
 }
@@ -198,6 +201,8 @@ def summarize(scored: list[Scored]) -> dict:
         # of the calls a fault hit, the share the policy re-issued with the same arguments right away
         "retry_rate": retried / max(faulted, 1),
         "accuracy_when_tool_failed": float(np.mean([s.correct for s in affected])) if affected else None,
+        # of the episodes a fault hit, the share where the policy worked the sum out by hand
+        "by_hand_rate": float(np.mean([THINK_OPEN in s.episode.words for s in affected])) if affected else None,
         "truncated_rate": float(np.mean([e.truncated for e in eps])),
     }
 
@@ -225,8 +230,15 @@ def _sequences(episodes: list[Episode], vocab: dict[str, int], pad_id: int):
     return ids, attn, policy
 
 
-def group_advantages(rewards: torch.Tensor, keep: torch.Tensor, group_size: int) -> torch.Tensor:
-    """(r - mean) / (std + 1e-4) within each group, over the episodes kept; 0 for the others."""
+def group_advantages(rewards: torch.Tensor, keep: torch.Tensor, group_size: int,
+                     strata: torch.Tensor | None = None) -> torch.Tensor:
+    """(r - mean) / (std + 1e-4) within each group, over the episodes kept; 0 for the others.
+
+    With `strata` (one bool per episode), each group is split in two and every episode is compared
+    only with the episodes of its own stratum; one alone in its stratum gets 0.
+    """
+    if strata is not None:
+        return sum(group_advantages(rewards, keep & (strata == s), group_size) for s in (False, True))
     r = rewards.view(-1, group_size)
     k = keep.view(-1, group_size).float()
     count = k.sum(1, keepdim=True)
@@ -285,7 +297,8 @@ def run_lab(cfg: ToolsConfig, run, *, seed: int, sandbox_factory: Callable | Non
     ledger = LedgerReader(ledger_path)
     naive, led = NaiveVerifier(cfg.tool_weight), LedgerVerifier(cfg.tool_weight, cfg.fabrication_penalty)
     curves = run.csv("curves.csv", CURVE_COLUMNS)
-    summary: dict = {"seed": seed, "outage_rate": cfg.outage_rate, "mask_outages": cfg.mask_outages}
+    summary: dict = {"seed": seed, "outage_rate": cfg.outage_rate, "mask_outages": cfg.mask_outages,
+                     "fault_baseline": cfg.fault_baseline}
     samples: dict[str, list[Scored]] = {}
     sandbox_root = Path(tempfile.mkdtemp(prefix="overopt-tools-"))
     eval_tasks = sample_tasks(np.random.default_rng([seed, 7]), cfg.eval_episodes, n_terms=cfg.n_terms,
@@ -295,7 +308,7 @@ def run_lab(cfg: ToolsConfig, run, *, seed: int, sandbox_factory: Callable | Non
         stack.callback(shutil.rmtree, sandbox_root, True)
         # 1. pretraining on the corpus of agent logs
         corpus = build_corpus(seed, cfg.corpus, n_terms=cfg.n_terms, digits=cfg.digits)
-        tokenizer = make_tokenizer(max_number)
+        tokenizer = make_tokenizer()
         vocab, pad_id = tokenizer.get_vocab(), tokenizer.pad_token_id
         size = TinyConfig(hidden_size=cfg.hidden_size, num_layers=cfg.num_layers, num_heads=cfg.num_heads,
                           intermediate_size=2 * cfg.hidden_size, max_positions=max(64, cfg.max_new_words + 16))
@@ -345,8 +358,9 @@ def run_lab(cfg: ToolsConfig, run, *, seed: int, sandbox_factory: Callable | Non
                               generator=gen, temperature=cfg.temperature)
                 scored = score(eps, ledger, naive, led)
                 rewards = torch.tensor([s.naive if verifier == "naive" else s.ledger for s in scored])
-                keep = torch.tensor([not (cfg.mask_outages and e.fault_affected) for e in eps])
-                adv = group_advantages(rewards, keep, cfg.group_size)
+                hit = torch.tensor([e.fault_affected for e in eps])
+                keep = ~hit if cfg.mask_outages else torch.ones_like(hit)
+                adv = group_advantages(rewards, keep, cfg.group_size, strata=hit if cfg.fault_baseline else None)
                 loss = policy_gradient_step(model, optimizer, eps, adv, keep, vocab, pad_id,
                                             reference=base, beta=cfg.beta)
                 row = summarize(scored)

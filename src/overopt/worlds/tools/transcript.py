@@ -1,15 +1,15 @@
 """The fixed text format of a tool-use transcript, and its parser.
 
-One episode is one line of space-separated words (the tiny tokenizer splits on whitespace; each
-number up to the world's largest sum is one word, so a tiny model can copy numbers but has no
-digits to do arithmetic with)::
+One episode is one line of space-separated words (the tiny tokenizer splits on whitespace). Numbers
+are spelled digit by digit, as many LLM tokenizers split them::
 
-    <bos> Q: 457 + 829 + 136
-      <call> calculator 457 + 829 </call>      <- written by the policy
-      <result> 1286 </result>                  <- appended by the harness from the sandbox's stdout
-      <call> calculator 1286 + 136 </call>
+    <bos> Q: 5 7 + 1 2 + 8 0
+      <call> calculator 5 7 + 1 2 </call>      <- written by the policy
+      <result> 6 9 </result>                   <- appended by the harness from the sandbox's stdout
+      <call> calculator 6 9 + 8 0 </call>
       <error> outage </error>                  <- a failed call: the harness shows its status
-      A: 1422 <eos>
+      <think> 9 0 0 9 0 0 9 6 8 1 4 0 1 4 </think>   <- the sum worked out by hand (see by_hand_text)
+      A: 1 4 9 <eos>
 
 The text alone cannot say who wrote a `<result>` block: a block the policy typed itself looks
 exactly like one the harness appended. That is the whole point of the lab. The parser therefore
@@ -26,6 +26,7 @@ QUESTION, ANSWER = "Q:", "A:"
 CALL_OPEN, CALL_CLOSE = "<call>", "</call>"
 RESULT_OPEN, RESULT_CLOSE = "<result>", "</result>"
 ERROR_OPEN, ERROR_CLOSE = "<error>", "</error>"
+THINK_OPEN, THINK_CLOSE = "<think>", "</think>"  # working a sum out by hand (no tool involved)
 
 TOOLS = ("calculator", "python")
 DIGITS = tuple("0123456789")
@@ -33,38 +34,73 @@ OPERATORS = ("+", "-", "*")
 # Words the harness writes inside <error> ... </error>: sandbox statuses, plus the harness's own.
 ERROR_KINDS = ("outage", "timeout", "error", "killed", "crash", "limit", "unreadable")
 STRUCTURE = (QUESTION, ANSWER, CALL_OPEN, CALL_CLOSE, RESULT_OPEN, RESULT_CLOSE, ERROR_OPEN, ERROR_CLOSE,
-             *TOOLS, *OPERATORS, *ERROR_KINDS)
+             THINK_OPEN, THINK_CLOSE, *TOOLS, *OPERATORS, *ERROR_KINDS)
 
 
-def vocabulary(max_number: int) -> tuple[str, ...]:
-    """Every word a transcript can hold: the structure words and the numbers 0..max_number."""
-    return (*STRUCTURE, *(str(i) for i in range(max_number + 1)))
-CLOSERS = {CALL_OPEN: CALL_CLOSE, RESULT_OPEN: RESULT_CLOSE, ERROR_OPEN: ERROR_CLOSE}
-OPENERS = (CALL_OPEN, RESULT_OPEN, ERROR_OPEN, ANSWER)
+def vocabulary() -> tuple[str, ...]:
+    """Every word a transcript can hold: the structure words and the ten digits."""
+    return (*STRUCTURE, *DIGITS)
+CLOSERS = {CALL_OPEN: CALL_CLOSE, RESULT_OPEN: RESULT_CLOSE, ERROR_OPEN: ERROR_CLOSE, THINK_OPEN: THINK_CLOSE}
+OPENERS = (CALL_OPEN, RESULT_OPEN, ERROR_OPEN, THINK_OPEN, ANSWER)
+
+
+def spell(number: int | str) -> str:
+    """A number as digit words: 149 -> '1 4 9'."""
+    return " ".join(str(number))
 
 
 def question_text(terms) -> str:
-    return f"{BOS} {QUESTION} " + " + ".join(str(t) for t in terms)
+    return f"{BOS} {QUESTION} " + " + ".join(spell(t) for t in terms)
 
 
 def call_text(tool: str, *operands: int | str, op: str = "+") -> str:
-    return f"{CALL_OPEN} {tool} " + f" {op} ".join(str(x) for x in operands) + f" {CALL_CLOSE}"
+    return f"{CALL_OPEN} {tool} " + f" {op} ".join(spell(x) for x in operands) + f" {CALL_CLOSE}"
 
 
 def result_text(value: str) -> str:
-    return f"{RESULT_OPEN} {value} {RESULT_CLOSE}"
+    """A result block showing `value`, a string of digits (see renderable_stdout)."""
+    return f"{RESULT_OPEN} {spell(value)} {RESULT_CLOSE}"
 
 
 def error_text(kind: str) -> str:
     return f"{ERROR_OPEN} {kind} {ERROR_CLOSE}"
 
 
-def answer_text(value: str) -> str:
-    return f"{ANSWER} {value} {EOS}"
+def answer_text(value: int | str) -> str:
+    return f"{ANSWER} {spell(value)} {EOS}"
+
+
+def by_hand_text(operands) -> tuple[str, str]:
+    """Column addition written out digit by digit, and the answer it gives (a number string).
+
+    For 69 + 80: `<think> 9 0 0 9 0 0 9  6 8 1 4 0 1 4 </think>`. Each column, from the units up,
+    lists the operands' digits (0 where a number is shorter), each digit after the first followed
+    by the running sum as two digits, then the carry from the column below and the column's total
+    as two digits (whose first digit is the carry into the next column). The answer is the top
+    column's total followed by the last digit of every lower column's total: 149. Every word is a
+    small lookup on words a fixed distance back, which a tiny model learns but not perfectly, so
+    working a sum out by hand is an honest fallback that is right only part of the time.
+    """
+    operands = [int(x) for x in operands]
+    words, totals, carry = [], [], 0
+    for j in range(len(str(max(operands)))):
+        column = [(x // 10 ** j) % 10 for x in operands]
+        running = column[0]
+        words.append(str(running))
+        for d in column[1:]:
+            running += d
+            words += [str(d), *f"{running:02d}"]
+        total = running + carry
+        words += [str(carry), *f"{total:02d}"]
+        totals.append(total)
+        carry = total // 10
+    answer = str(totals[-1]) + "".join(str(t % 10) for t in reversed(totals[:-1]))
+    return f"{THINK_OPEN} {' '.join(words)} {THINK_CLOSE}", answer
 
 
 def renderable_stdout(stdout: str, max_number: int) -> str | None:
-    """The stdout of a successful call as one number word, or None if the vocabulary cannot show it."""
+    """The stdout of a successful call as a digit string, or None if the world does not show it
+    (not a plain non-negative integer, or larger than any sum of the world)."""
     value = stdout.strip()
     if value.isdigit() and int(value) <= max_number and str(int(value)) == value:
         return value
@@ -80,7 +116,7 @@ def stdout_candidates(value: str) -> list[str]:
 class Block:
     """One block of a transcript. `start`/`end` index the word list (end exclusive)."""
 
-    kind: str            # "call" | "result" | "error" | "answer"
+    kind: str            # "call" | "result" | "error" | "think" | "answer"
     words: list[str]     # the words between the delimiters
     start: int
     end: int
@@ -173,7 +209,7 @@ def parse(text_or_words: str | list[str]) -> Transcript:
                 j += 1
             closed = j < n and words[j] == closer
             end = j + 1 if closed else j
-            kind = {CALL_OPEN: "call", RESULT_OPEN: "result", ERROR_OPEN: "error"}[w]
+            kind = {CALL_OPEN: "call", RESULT_OPEN: "result", ERROR_OPEN: "error", THINK_OPEN: "think"}[w]
             tr.blocks.append(Block(kind, body, i, end, closed))
             i = end
         elif w == ANSWER:
