@@ -208,13 +208,14 @@ def test_pretraining_pads_per_batch_or_globally():
     from overopt.models.tiny import TinyConfig
     from overopt.worlds.tools.policy import CorpusConfig, build_corpus, make_tokenizer, pretrain_policy
 
-    logs = build_corpus(0, CorpusConfig(size=64, error_rate=0.5, retry_rate=0.5, down_logs=16), n_terms=3, digits=2)
+    logs = build_corpus(0, CorpusConfig(size=64, error_rate=0.5, retry_rate=0.5, down_logs=16), n_terms=3,
+                        digits=2)  # 80 logs: 5 batches of 16 per epoch
     tok = make_tokenizer()
     size = TinyConfig(hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32)
     runs = [pretrain_policy(logs, tok, size, seed=0, epochs=2, lr=1e-2, batch_size=16, pad_per_batch=p)[1]
             for p in (True, False)]
     for losses in runs:
-        assert len(losses) == 10 and all(x == x for x in losses) and losses[-1] < losses[0]  # 80 logs, batch 16, 2 epochs
+        assert len(losses) == 10 and all(x == x for x in losses) and losses[-1] < losses[0]
 
 
 def test_retry_rate_counts_same_call_after_a_fault():

@@ -33,8 +33,8 @@ from overopt.errors import UserError
 from overopt.worlds.tools.policy import CorpusConfig, build_corpus, make_tokenizer, pretrain_policy
 from overopt.worlds.tools.rollout import FAULT_STATUSES, Episode, ToolHarness, rollout
 from overopt.worlds.tools.tasks import largest_sum, sample_tasks
-from overopt.worlds.tools.verifiers import VERIFIERS, LedgerVerifier, NaiveVerifier, true_correct
 from overopt.worlds.tools.transcript import THINK_OPEN
+from overopt.worlds.tools.verifiers import VERIFIERS, LedgerVerifier, NaiveVerifier, true_correct
 
 CURVE_COLUMNS = [
     "verifier", "step", "reward", "naive_reward", "ledger_reward", "true_accuracy", "fabrication_rate",
@@ -87,8 +87,8 @@ class ToolsConfig:
 
 PRESETS: dict[str, ToolsConfig] = {
     "quick": ToolsConfig(),
-    "micro": ToolsConfig(corpus=CorpusConfig(size=400, down_logs=200), hidden_size=64, pretrain_epochs=1, steps=3, prompts_per_step=4,
-                         group_size=4, eval_episodes=16, report_samples=2),
+    "micro": ToolsConfig(corpus=CorpusConfig(size=400, down_logs=200), hidden_size=64, pretrain_epochs=1, steps=3,
+                         prompts_per_step=4, group_size=4, eval_episodes=16, report_samples=2),
     "full": ToolsConfig(corpus=CorpusConfig(size=8000), steps=200, eval_episodes=2048),
 }
 

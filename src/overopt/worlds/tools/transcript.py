@@ -40,6 +40,8 @@ STRUCTURE = (QUESTION, ANSWER, CALL_OPEN, CALL_CLOSE, RESULT_OPEN, RESULT_CLOSE,
 def vocabulary() -> tuple[str, ...]:
     """Every word a transcript can hold: the structure words and the ten digits."""
     return (*STRUCTURE, *DIGITS)
+
+
 CLOSERS = {CALL_OPEN: CALL_CLOSE, RESULT_OPEN: RESULT_CLOSE, ERROR_OPEN: ERROR_CLOSE, THINK_OPEN: THINK_CLOSE}
 OPENERS = (CALL_OPEN, RESULT_OPEN, ERROR_OPEN, THINK_OPEN, ANSWER)
 
