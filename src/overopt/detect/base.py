@@ -9,8 +9,10 @@ from overopt.detect.episodes import Episode
 CATEGORIES = (
     "test_tampering", "exit_before_tests", "always_equal", "report_patching", "special_casing",
     "grader_tampering", "fabricated_action", "metagaming", "repetition", "stock_phrase",
-    "over_refusal",
+    "over_refusal", "sycophancy",
 )
+# signals: behaviour users track that is not a hack in itself (findings with these categories are counted apart)
+SIGNALS = ("refusal",)
 EVIDENCE_CHARS = 600
 
 
@@ -22,12 +24,16 @@ class Finding:
     confidence: float   # 0..1, the detector's own estimate that this is real
     where: str = ""     # "messages[3].reasoning", "diff:tests/test_x.py", ...
     reason: str = ""    # one line: what the rule saw
+    kind: str = ""      # sub-kind where a category has several (refusal: "full", "deflection", ...)
 
     def to_dict(self, episode_id: str, detector_version: str) -> dict:
-        return {"id": episode_id, "category": self.category, "detector": self.detector,
-                "detector_version": detector_version, "evidence": self.evidence,
-                "confidence": round(float(self.confidence), 3), "where": self.where,
-                "reason": self.reason}
+        d = {"id": episode_id, "category": self.category, "detector": self.detector,
+             "detector_version": detector_version, "evidence": self.evidence,
+             "confidence": round(float(self.confidence), 3), "where": self.where,
+             "reason": self.reason}
+        if self.kind:
+            d["kind"] = self.kind
+        return d
 
 
 class Detector:
@@ -35,7 +41,8 @@ class Detector:
 
     name: str = "detector"
     version: str = "0"
-    categories: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()   # hack categories it can report
+    signals: tuple[str, ...] = ()      # signals (SIGNALS) it can report besides
 
     def detect(self, episode: Episode) -> list[Finding]:  # pragma: no cover - interface
         raise NotImplementedError

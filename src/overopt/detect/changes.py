@@ -1,26 +1,24 @@
 """What an episode changed in code: unified diff hunks, tool-call file writes, shell commands.
 
-Code detectors look at `FileChange`s. For each one they get the added lines, the removed lines and,
-where it parses, the AST of the post-change text (a new file's whole text, or each hunk's
-"after" side: context plus added lines), with a map back to which lines were added, so a rule only
-fires on what the episode itself wrote.
+Read from the episode's normalised view (`overopt.detect.view`): its written and executed code blocks, whatever
+format or tool they came from; quoted code is left out. Code detectors look at `FileChange`s. For each one they get
+the added lines, the removed lines and, where it parses, the AST of the post-change text (a new file's whole text, or
+each hunk's "after" side: context plus added lines), with a map back to which lines were added, so a rule only fires
+on what the episode itself wrote.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import re
 import textwrap
 from dataclasses import dataclass, field
 
 from overopt.detect.episodes import Episode
+from overopt.detect.view import TEST_PATH, CodeBlock, view_of
+from overopt.detect.view import heredocs as view_heredocs
 
-TEST_PATH = re.compile(
-    r"(^|/)(tests?|testing|spec)/|(^|/)test_[^/]*$|_tests?\.[a-z]+$|(^|/)tests?\.[a-z]+$"
-    r"|\.(spec|test)\.[jt]sx?$|(^|/)test_cases[^/]*$|(^|/)conftest\.py$", re.I)
 GRADER_PATH = re.compile(r"(^|/)[^/]*(grader|grade|scorer|score|evaluat|judge|checker|verif)[^/]*\.(py|sh|json)$", re.I)
-SHELL_TOOLS = re.compile(r"bash|shell|exec|terminal|run|command|sh$", re.I)
 
 
 @dataclass
@@ -53,6 +51,8 @@ class FileChange:
     deleted: bool = False
     full_text: str | None = None     # whole new content when known (new file, write tool, code block)
     where: str = ""
+    index: int = -1                  # message index (-1: the episode's final diff)
+    created: bool = False            # this write creates the file (editor `create`)
     _trees: list | None = None
 
     @property
@@ -135,125 +135,14 @@ def node_added(node: ast.AST, added: list[bool]) -> bool:
     return any(added[i - 1] for i in range(a, min(b, len(added)) + 1))
 
 
-_DIFF_FILE = re.compile(r"^diff --git a/(.*?) b/(.*)$")
-
-
-def parse_diff(diff: str) -> list[FileChange]:
-    """Parse a unified (git) diff into per-file changes. Tolerant of junk between files."""
-    files: list[FileChange] = []
-    cur: FileChange | None = None
-    hunk: Hunk | None = None
-    old_path = None
-    for line in diff.split("\n"):
-        m = _DIFF_FILE.match(line)
-        if m:
-            cur = FileChange(path=m.group(2), origin="diff", where=f"diff:{m.group(2)}")
-            files.append(cur)
-            hunk = None
-            continue
-        if line.startswith("--- ") and (hunk is None or not hunk.lines or _hunk_done(hunk)):
-            old_path = line[4:].strip()
-            hunk = None
-            continue
-        if line.startswith("+++ ") and hunk is None:
-            new_path = line[4:].strip()
-            path = new_path[2:] if new_path.startswith("b/") else new_path
-            if new_path == "/dev/null":
-                path = old_path[2:] if old_path and old_path.startswith("a/") else (old_path or "?")
-            if cur is None or (cur.path != path and cur.hunks):
-                cur = FileChange(path=path, origin="diff", where=f"diff:{path}")
-                files.append(cur)
-            cur.path = path
-            cur.where = f"diff:{path}"
-            if old_path == "/dev/null":
-                cur.new_file = True
-            if new_path == "/dev/null":
-                cur.deleted = True
-            continue
-        if cur is None:
-            continue
-        if line.startswith("deleted file mode"):
-            cur.deleted = True
-        elif line.startswith("new file mode"):
-            cur.new_file = True
-        elif line.startswith("@@"):
-            hunk = Hunk(header=line, lines=[])
-            cur.hunks.append(hunk)
-        elif hunk is not None and (line[:1] in ("+", "-", " ") or line == "" or line.startswith("\\")):
-            if not line.startswith("\\"):
-                hunk.lines.append(line)
-    for f in files:
-        if f.new_file:
-            f.full_text = "\n".join(f.added())
-    return files
-
-
-def _hunk_done(h: Hunk) -> bool:
-    m = re.match(r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", h.header)
-    if not m:
-        return True
-    old = int(m.group(1) or 1)
-    new = int(m.group(2) or 1)
-    o = sum(1 for ln in h.lines if ln[:1] in (" ", "-") or ln == "")
-    n = sum(1 for ln in h.lines if ln[:1] in (" ", "+") or ln == "")
-    return o >= old and n >= new
-
-
-_HEREDOC_START = re.compile(r"<<-?\s*(['\"]?)(\w+)\1")
-_REDIRECT = re.compile(r"(?:^|[\s;&|])(?:cat|tee)?\s*>>?\s*([^\s<;&|>]+)|\btee\s+(?:-a\s+)?([^\s<;&|>]+)")
-
-
 def heredocs(cmd: str) -> list[tuple[str, str]]:
     """(path, content) for each `cat > FILE <<EOF ... EOF` (or `cat <<EOF > FILE`, `tee FILE <<EOF`).
 
     The body runs from the line after the `<<` to the first line that is exactly the terminator
     (leading tabs allowed for `<<-`), or to the end of the command when the terminator is missing.
+    A here-document fed to a program (`python3 - <<EOF`) is not a file write.
     """
-    out = []
-    if "<<" not in cmd:
-        return out
-    pos = 0
-    while True:
-        m = _HEREDOC_START.search(cmd, pos)
-        if not m:
-            break
-        line_start = cmd.rfind("\n", 0, m.start()) + 1
-        nl = cmd.find("\n", m.end())
-        line = cmd[line_start: nl if nl >= 0 else len(cmd)]
-        if nl < 0:
-            break
-        term = m.group(2)
-        body_start = nl + 1
-        body_lines, end = [], len(cmd)
-        i = body_start
-        while i <= len(cmd):
-            j = cmd.find("\n", i)
-            j = len(cmd) if j < 0 else j
-            ln = cmd[i:j]
-            if ln.strip() == term:
-                end = j
-                break
-            body_lines.append(ln)
-            i = j + 1
-        r = _REDIRECT.search(line.replace(m.group(0), " "))
-        path = (r.group(1) or r.group(2)) if r else None
-        if path:
-            out.append((path, "\n".join(body_lines) + "\n"))
-        pos = end
-    return out
-
-
-_PATH_KEYS = ("path", "file_path", "filename", "file", "target_file")
-_CONTENT_KEYS = ("content", "file_text", "new_str", "text", "contents", "code", "insert_text")
-_FENCE = re.compile(r"```([A-Za-z0-9_+-]*)[ \t]*\n(.*?)```", re.S)
-
-
-def _args(raw: str) -> dict | None:
-    try:
-        v = json.loads(raw)
-    except (ValueError, TypeError):
-        return None
-    return v if isinstance(v, dict) else None
+    return [(p, b) for p, b in view_heredocs(cmd) if p]
 
 
 @dataclass
@@ -261,54 +150,110 @@ class Changes:
     files: list[FileChange]
     commands: list[tuple[str, str]]    # (command text, where)
 
+    _episode: Episode | None = None
+    _mentions: list[tuple[int, str]] | None = None
+
+    def _mention_at(self) -> list[tuple[int, str]]:
+        """(message index, text) of what the episode showed before: user text, tool outputs, commands that ran."""
+        if self._mentions is None:
+            v = view_of(self._episode) if self._episode is not None else None
+            self._mentions = [] if v is None else (
+                [(s.index, s.text) for s in v.user_text] + [(s.index, s.text) for s in v.tool_output]
+                + [(c.index, c.text) for c in v.commands if c.output is not None])
+        return self._mentions
+
     def new_paths(self) -> set[str]:
         """Paths the diff shows as new files (a tool write to one of them creates, not overwrites)."""
         return {f.path for f in self.files if f.origin == "diff" and f.new_file}
 
+    def created_by_episode(self, fc: FileChange | str) -> bool:
+        """The episode itself created this file: the diff shows it as new, or (without a diff entry) the first write to
+        it is a whole-file write or `create` to a path that nothing in the episode mentioned before. Later edits of such
+        a file (an agent's own scratch test) are not tampering with the project's tests."""
+        path = fc if isinstance(fc, str) else fc.path
+        for f in self.files:
+            if f.origin == "diff" and same_path(f.path, path):
+                return f.new_file   # the final diff knows: new, or an existing file modified
+        first = None
+        for f in self.files:
+            if f.origin != "diff" and same_path(f.path, path):
+                first = f
+                break
+        if first is None or first.deleted or not (first.created or first.new_file or
+                                                  (first.full_text is not None and not first.hunks)):
+            return False
+        base = first.path.rsplit("/", 1)[-1]
+        return not any(i < first.index and base in text for i, text in self._mention_at())
+
+
+def same_path(a: str, b: str) -> bool:
+    """`/testbed/tests/test_x.py` and `tests/test_x.py` name the same file (one is a path suffix of the other)."""
+    if a == b:
+        return True
+    a, b = a.lstrip("./"), b.lstrip("./")
+    if len(a) < len(b):
+        a, b = b, a
+    return a == b or a.endswith("/" + b)
+
+
+def _origin(where: str, origin: str) -> str:
+    if origin == "executed":
+        return "exec"
+    if ".tool_calls[" in where or ".calls[" in where or where.endswith(".action"):
+        return "tool"
+    return "message"
+
+
+def _from_patch(block: CodeBlock, origin: str) -> FileChange:
+    """A FileChange from a patch block of the view (unified hunks, `new file mode`/`deleted file mode` markers)."""
+    path = block.path or "?"
+    fc = FileChange(path=path, origin=origin, where=f"diff:{path}" if origin == "diff" else block.where)
+    text = block.text
+    head, sep, rest = text.partition("@@")
+    fc.new_file = "new file mode" in head
+    fc.deleted = "deleted file mode" in head
+    if sep:
+        for k, chunk in enumerate(rest.split("\n@@")):
+            header, _, body = chunk.partition("\n")
+            lines = body.split("\n")
+            if "\n\\" in body or body.startswith("\\"):
+                lines = [ln for ln in lines if not ln.startswith("\\")]
+            fc.hunks.append(Hunk(header="@@" + header, lines=lines))
+    if fc.new_file:
+        fc.full_text = "\n".join(fc.added())
+    return fc
+
+
+_PYTHONISH = re.compile(r"^\s*(def |class |import |from \w|if |for |while |return\b|print\(|@\w|\w+\s*=)", re.M)
+
 
 def collect(episode: Episode) -> Changes:
-    """Every code change and shell command in an episode (diff, tool calls, code blocks)."""
+    """Every code change and shell command in an episode, read from its normalised view: the diff, files written by
+    tool calls (any tool name), heredocs, patches, `<file path=...>` blocks and code blocks of the answer. Code the
+    model only quoted (in its reasoning, from the prompt, or as an example it rejects) is not a change."""
     files: list[FileChange] = []
     commands: list[tuple[str, str]] = []
-    if episode.diff:
-        files.extend(parse_diff(episode.diff))
-    for i, m in enumerate(episode.messages):
-        if m.role != "assistant":
+    diff_files = []
+    for b in view_of(episode).code:
+        if b.origin == "quoted":
             continue
-        for j, tc in enumerate(m.tool_calls):
-            where = f"messages[{i}].tool_calls[{j}]"
-            a = _args(tc.arguments)
-            if a is None:
-                if SHELL_TOOLS.search(tc.name):
-                    commands.append((tc.arguments, where))
-                continue
-            path = next((a[k] for k in _PATH_KEYS if isinstance(a.get(k), str)), None)
-            content = next((a[k] for k in _CONTENT_KEYS if isinstance(a.get(k), str)), None)
-            if path and content is not None:
-                old = a.get("old_str")
-                fc = FileChange(path=path, origin="tool", full_text=content, where=where)
-                if isinstance(old, str):  # str_replace: a one-hunk diff
-                    fc.hunks = [Hunk("@@ str_replace @@", ["-" + x for x in old.split("\n")]
-                                     + ["+" + x for x in content.split("\n")])]
-                    fc.full_text = None
-                files.append(fc)
-            elif path and a.get("command") in ("delete", "remove", "rm"):
-                files.append(FileChange(path=path, origin="tool", deleted=True, where=where))
-            for k in ("command", "cmd", "code", "script", "input"):
-                v = a.get(k)
-                if isinstance(v, str) and (SHELL_TOOLS.search(tc.name) or k in ("command", "cmd")):
-                    if not path:
-                        commands.append((v, where))
-                        for hp, body in heredocs(v):
-                            files.append(FileChange(path=hp, origin="tool", full_text=body, where=where))
-                    if k == "code" and not path:  # python tool
-                        files.append(FileChange(path="<code>", origin="tool", full_text=v, where=where))
-        if "```" in m.content:
-            for blk in _FENCE.finditer(m.content):
-                lang = blk.group(1).lower()
-                if lang in ("python", "py", "python3", ""):
-                    files.append(FileChange(path="<code>", origin="message", full_text=blk.group(2),
-                                            where=f"messages[{i}].content"))
-                elif lang in ("bash", "sh", "shell", "console"):
-                    pass  # commands shown to the user are not actions
-    return Changes(files=files, commands=commands)
+        if b.index < 0:
+            diff_files.append(_from_patch(b, "diff"))
+            continue
+        if b.origin == "executed" and b.lang == "bash":
+            commands.append((b.text, b.where))
+            continue
+        origin = _origin(b.where, b.origin)
+        if b.lang == "diff":
+            fc = _from_patch(b, origin)
+        elif b.path:
+            fc = FileChange(path=b.path, origin=origin, full_text=b.text, where=b.where, created=b.created)
+        elif b.lang in ("python", "") and (b.lang or _PYTHONISH.search(b.text)):
+            fc = FileChange(path="<code>", origin=origin, full_text=b.text, where=b.where)
+        else:
+            continue
+        fc.index = b.index
+        files.append(fc)
+    ch = Changes(files=diff_files + files, commands=commands)
+    ch._episode = episode
+    return ch

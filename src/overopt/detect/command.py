@@ -7,17 +7,22 @@ from typing import List, Optional
 
 import typer
 
+from overopt.detect.readers import FORMATS
 from overopt.errors import UserError
 
 
 def scan(
     files: List[Path] = typer.Argument(
-        ..., help="Episode files: JSONL (one episode a line, optionally .gz), or Inspect AI logs (.eval, .json). "
-                  "Format: docs/scan.md."),
+        ..., help="Transcript files: OpenAI chat JSONL (one episode a line, optionally .gz), Inspect AI logs "
+                  "(.eval, .json), RL rollout dumps, SWE-agent .traj, OpenHands events, Claude Code or Codex "
+                  "sessions. The format is detected per file. Formats: docs/scan.md."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: findings.jsonl, summary.json, report.md, "
                                                       "malformed.jsonl, config.json, status.json."),
     category: Optional[List[str]] = typer.Option(
         None, "--category", "-c", help="Only these categories (repeatable), e.g. -c test_tampering -c metagaming."),
+    fmt: str = typer.Option(
+        "auto", "--format", "-f", help="Read every file as this format instead of detecting it per file. "
+                                       "One of: auto, " + ", ".join(FORMATS) + "."),
     min_confidence: float = typer.Option(0.5, help="Drop findings whose detector confidence is below this (0..1)."),
     top: int = typer.Option(3, help="Examples per category shown in report.md."),
     judge_url: Optional[str] = typer.Option(
@@ -30,7 +35,7 @@ def scan(
 ) -> None:
     """Scan agent transcripts for reward hacking: test tampering, early exits, always-equal objects, pytest report patching, special-casing, grader tampering, fabricated actions, metagaming, repetition, stock phrases and over-refusal.
 
-    Malformed lines are reported with file:line, counted and skipped. Exit 0 when the scan ran (findings or not), 2 on bad input (no readable episodes, a missing file, bad options).
+    Each file is read in its own format (detected, or --format). Records and files that cannot be read are reported as FILE:LINE: why, counted and skipped; the scan goes on with the rest. Exit 0 when the scan ran (findings or not), 2 on bad input (no readable episodes, a missing file, bad options).
     """
     from overopt.detect.judge import settings_from
     from overopt.detect.scan import ScanConfig, scan as run_scan
@@ -41,15 +46,18 @@ def scan(
             raise UserError("input file not found", path=f)
         if f.is_dir():
             raise UserError("is a folder; pass the episode files inside it", path=f)
+    if fmt != "auto" and fmt not in FORMATS:
+        raise UserError(f"unknown --format {fmt!r} (one of: auto, {', '.join(FORMATS)})")
     if not 0.0 <= min_confidence <= 1.0:
         raise UserError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
     if top < 0 or judge_max < 0:
         raise UserError("--top and --judge-max must not be negative")
     judge = settings_from(judge_url, judge_model, judge_timeout)
     cfg = ScanConfig(files=[str(f) for f in files], categories=list(category) if category else None,
-                     min_confidence=min_confidence, top_examples=top, judge=judge, judge_max=judge_max)
-    config = {"files": cfg.files, "categories": cfg.categories, "min_confidence": min_confidence, "top": top,
-              "judge": judge.public() if judge else None, "judge_max": judge_max}
+                     min_confidence=min_confidence, top_examples=top, judge=judge, judge_max=judge_max,
+                     format=None if fmt == "auto" else fmt)
+    config = {"files": cfg.files, "format": fmt, "categories": cfg.categories, "min_confidence": min_confidence,
+              "top": top, "judge": judge.public() if judge else None, "judge_max": judge_max}
     from rich.console import Console
 
     err = Console(stderr=True)
@@ -93,4 +101,8 @@ def _print_table(summary: dict, out: Path) -> None:
         t.add_row(*row)
     console = Console()
     console.print(t)
+    for c, e in (summary.get("signals") or {}).items():
+        by_kind = ", ".join(f"{k} {v}" for k, v in e.get("kinds", {}).items())
+        console.print(f"{c} rate: {e['rate']:.2%} ({e['count']} episodes; 95% CI {e['ci95'][0]:.2%}–{e['ci95'][1]:.2%})"
+                      + (f"; {by_kind}" if by_kind else ""))
     console.print(f"report: {out / 'report.md'}   findings: {out / 'findings.jsonl'}")

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from overopt.detect.base import CATEGORIES, Detector, Finding
+from overopt.detect.base import CATEGORIES, SIGNALS, Detector, Finding
 from overopt.detect.claims import FabricatedAction
 from overopt.detect.code_hacks import CODE_DETECTORS
 from overopt.detect.conversation import CONVERSATION_DETECTORS
 from overopt.detect.episodes import Episode
+from overopt.detect.refusal import Refusals
+from overopt.detect.sycophancy import Sycophancy
 from overopt.errors import UserError
 
 
 def all_detectors() -> list[Detector]:
-    return [cls() for cls in (*CODE_DETECTORS, FabricatedAction, *CONVERSATION_DETECTORS)]
+    return [cls() for cls in (*CODE_DETECTORS, FabricatedAction, *CONVERSATION_DETECTORS, Refusals, Sycophancy)]
 
 
 def select(categories: list[str] | None = None) -> list[Detector]:
+    """The detectors that report any of `categories` (hack categories or signals); all of them when none given."""
     dets = all_detectors()
     if not categories:
         return dets
-    unknown = [c for c in categories if c not in CATEGORIES]
+    unknown = [c for c in categories if c not in CATEGORIES and c not in SIGNALS]
     if unknown:
-        raise UserError(f"unknown category {unknown[0]!r}; choose from {', '.join(CATEGORIES)}")
-    return [d for d in dets if set(d.categories) & set(categories)]
+        raise UserError(f"unknown category {unknown[0]!r}; choose from {', '.join(CATEGORIES + SIGNALS)}")
+    return [d for d in dets if (set(d.categories) | set(d.signals)) & set(categories)]
 
 
 def run_detectors(ep: Episode, detectors: list[Detector],

@@ -1,4 +1,7 @@
-"""The scanner's input: episodes as JSONL (one per line), or Inspect AI logs.
+"""The scanner's episodes, and the OpenAI chat JSONL record they are read from.
+
+Other formats (Inspect AI logs, RL rollout dumps, SWE-agent, OpenHands, Claude Code, Codex, Responses items)
+are turned into the same `Episode` by `overopt.detect.readers`.
 
 JSONL, one episode per line::
 
@@ -13,21 +16,16 @@ JSONL, one episode per line::
 of thought in `reasoning` (or `reasoning_content`). A tool message carries `tool_call_id`.
 `developer` is read as `system`, `function` as `tool`; any other role is an error.
 A missing `id` becomes `FILE:LINE`.
-
-Inspect AI logs: `.eval` files (a zip with one JSON per sample) are streamed sample by sample;
-`.json` logs are read whole (Inspect writes them as one object), so prefer `.eval` for big logs.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant",
          "tool": "tool", "function": "tool"}
-MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
 class EpisodeError(ValueError):
@@ -58,6 +56,7 @@ class Episode:
     diff: str | None = None
     ledger: list[dict] | None = None
     source: str = ""  # "file:line"
+    meta: dict | None = None  # what the reader knows besides: {"format": ..., "model": ...}
 
 
 def _text(content: Any, where: str) -> tuple[str, str]:
@@ -155,144 +154,3 @@ class Bad:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.error}"
-
-
-def _looks_binary(head: bytes) -> bool:
-    return b"\x00" in head
-
-
-def iter_jsonl(path: Path, on_bytes=None) -> Iterator[Episode | Bad]:
-    """Stream episodes from a JSONL file (plain or .gz); memory stays flat whatever the size."""
-    import gzip
-
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        fh = opener(path, "rb")
-        head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
-    except OSError as exc:
-        yield Bad(str(path), None, f"cannot read: {exc}")
-        return
-    with fh:
-        if _looks_binary(head):
-            yield Bad(str(path), None, "binary file, not JSONL text (expected one JSON object a line)")
-            return
-        lineno = 0
-        while True:
-            try:
-                raw = fh.readline(MAX_LINE_BYTES)
-            except (OSError, EOFError) as exc:
-                yield Bad(str(path), lineno + 1, f"read error: {exc}")
-                return
-            if not raw:
-                break
-            lineno += 1
-            if on_bytes is not None:
-                on_bytes(len(raw))
-            if len(raw) >= MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                while True:  # skip the rest of an oversized line without holding it
-                    more = fh.readline(MAX_LINE_BYTES)
-                    if on_bytes is not None:
-                        on_bytes(len(more))
-                    if not more or more.endswith(b"\n"):
-                        break
-                yield Bad(str(path), lineno, f"line longer than {MAX_LINE_BYTES >> 20} MiB")
-                continue
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except UnicodeDecodeError:
-                yield Bad(str(path), lineno, "not UTF-8 text")
-                continue
-            except ValueError as exc:
-                yield Bad(str(path), lineno, f"not JSON ({exc})")
-                continue
-            try:
-                yield parse_episode(obj, default_id=f"{path.name}:{lineno}")
-            except EpisodeError as exc:
-                yield Bad(str(path), lineno, str(exc))
-
-
-# ---- Inspect AI logs -------------------------------------------------------------------------
-
-def _inspect_sample(sample: Any, where: str) -> Episode:
-    if not isinstance(sample, dict):
-        raise EpisodeError("an Inspect sample must be an object")
-    sid = sample.get("id", where)
-    epoch = sample.get("epoch")
-    ep_id = f"{sid}" if epoch in (None, 1) else f"{sid}#{epoch}"
-    msgs = sample.get("messages")
-    if msgs is None:
-        raise EpisodeError("Inspect sample has no 'messages'")
-    ep = parse_episode({"id": ep_id, "messages": msgs}, default_id=where)
-    # sandbox/tool events are the sample's ledger: what really ran
-    ledger = []
-    for ev in sample.get("events") or []:
-        if not isinstance(ev, dict):
-            continue
-        if ev.get("event") == "tool":
-            ledger.append({"call_id": ev.get("id"), "tool": ev.get("function"),
-                           "arguments": ev.get("arguments"),
-                           "status": "error" if ev.get("error") else "ok"})
-        elif ev.get("event") == "sandbox" and ev.get("action") == "exec":
-            ledger.append({"call_id": None, "tool": "exec", "arguments": {"cmd": ev.get("cmd")},
-                           "status": "ok" if ev.get("result") in (0, None) else "error"})
-    ep.ledger = ledger or None
-    ep.source = where
-    return ep
-
-
-def iter_inspect(path: Path) -> Iterator[Episode | Bad]:
-    """Episodes from an Inspect AI log: `.eval` (zip, streamed per sample) or `.json`."""
-    import zipfile
-
-    if zipfile.is_zipfile(path):
-        try:
-            zf = zipfile.ZipFile(path)
-        except (OSError, zipfile.BadZipFile) as exc:
-            yield Bad(str(path), None, f"not a readable Inspect .eval log: {exc}")
-            return
-        with zf:
-            names = sorted(n for n in zf.namelist() if n.startswith("samples/") and n.endswith(".json"))
-            if not names:
-                yield Bad(str(path), None, "Inspect log has no samples/ entries")
-            for name in names:
-                where = f"{path.name}!{name}"
-                try:
-                    sample = json.loads(zf.read(name))
-                    yield _inspect_sample(sample, where)
-                except (ValueError, EpisodeError, KeyError) as exc:
-                    yield Bad(f"{path}!{name}", None, str(exc))
-        return
-    try:
-        with open(path, "rb") as fh:
-            if _looks_binary(fh.read(8192)):
-                yield Bad(str(path), None, "binary file, not an Inspect .json log")
-                return
-        log = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        yield Bad(str(path), None, f"not a readable Inspect .json log: {exc}")
-        return
-    if not isinstance(log, dict) or not isinstance(log.get("samples"), list):
-        yield Bad(str(path), None, "not an Inspect log (no 'samples' list); "
-                  "JSONL episodes need a .jsonl extension")
-        return
-    for i, sample in enumerate(log["samples"]):
-        where = f"{path.name}#sample{i}"
-        try:
-            yield _inspect_sample(sample, where)
-        except EpisodeError as exc:
-            yield Bad(str(path), None, f"sample {i}: {exc}")
-
-
-def iter_file(path: Path, on_bytes=None) -> Iterator[Episode | Bad]:
-    """`.eval` and `.json` are Inspect AI logs; anything else is JSONL (optionally `.gz`)."""
-    if path.suffix in (".eval", ".json"):
-        yield from iter_inspect(path)
-        if on_bytes is not None:
-            try:
-                on_bytes(path.stat().st_size)
-            except OSError:
-                pass
-    else:
-        yield from iter_jsonl(path, on_bytes=on_bytes)

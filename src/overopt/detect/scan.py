@@ -1,7 +1,8 @@
 """`overopt scan`: stream episodes through the detectors; write findings, a summary and a report.
 
-Memory stays flat: episodes are read one line at a time, findings are written as they are found,
-and only counters plus a few top examples per category are kept.
+Memory stays flat: episodes are read one at a time (a JSONL line, an .eval sample, a session file; JSON
+documents are the exception: read whole), findings are written as they are found, and only counters plus a few
+top examples per category are kept. Each file is read in its own format (overopt.detect.readers).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overopt.detect.base import CATEGORIES
+from overopt.detect.base import CATEGORIES, SIGNALS
 from overopt.detect.detectors import run_detectors, select
-from overopt.detect.episodes import Bad, iter_file
+from overopt.detect.episodes import Bad
 from overopt.detect.judge import Judge, JudgeSettings
+from overopt.detect.readers import iter_file
 
 MAX_WARNINGS = 20
 
@@ -41,6 +43,7 @@ class ScanConfig:
     top_examples: int = 3
     judge: JudgeSettings | None = None
     judge_max: int = 500          # flags sent to the judge at most (cost guard)
+    format: str | None = None     # input format for every file (a name in readers.FORMATS); None: detect per file
 
 
 @dataclass
@@ -58,7 +61,8 @@ class ScanResult:
 def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
     """Run the scan, writing DIR/findings.jsonl, DIR/malformed.jsonl, DIR/summary.json, DIR/report.md."""
     detectors = select(cfg.categories)
-    cats = [c for c in CATEGORIES if not cfg.categories or c in cfg.categories]
+    cats = [c for c in (*CATEGORIES, *SIGNALS) if not cfg.categories or c in cfg.categories]
+    kinds: dict[str, dict[str, int]] = {c: {} for c in SIGNALS}  # per signal: flagged episodes by kind
     judge = Judge(cfg.judge) if cfg.judge else None
     res = ScanResult(flagged={c: 0 for c in cats}, confirmed={c: 0 for c in cats}, judged={c: 0 for c in cats})
     n_findings = {c: 0 for c in cats}
@@ -70,6 +74,7 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
     task = progress.add_task("scanning", total=max(1, total)) if progress is not None else None
     pending = [0]
     det_errors: dict[str, dict] = {}
+    formats: dict[str, int] = {}  # episodes read per input format
 
     def on_bytes(n: int) -> None:
         pending[0] += n
@@ -79,7 +84,7 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
 
     with open(out / "findings.jsonl", "w") as fout, open(out / "malformed.jsonl", "w") as fbad:
         for path in paths:
-            for item in iter_file(path, on_bytes=on_bytes):
+            for item in iter_file(path, cfg.format, on_bytes=on_bytes):
                 if isinstance(item, Bad):
                     res.malformed += 1
                     fbad.write(json.dumps({"path": item.path, "line": item.line, "error": item.error}) + "\n")
@@ -88,6 +93,8 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
                     continue
                 ep = item
                 res.episodes += 1
+                fmt = ep.meta.get("format", "openai") if ep.meta else "openai"
+                formats[fmt] = formats.get(fmt, 0) + 1
                 by_cat: dict[str, tuple] = {}
                 recs = []
                 for det, f in run_detectors(ep, detectors, det_errors):
@@ -101,7 +108,9 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
                     res.findings += 1
                 for cat, (f, rec) in by_cat.items():
                     res.flagged[cat] += 1
-                    if judge is not None:
+                    if cat in kinds:
+                        kinds[cat][f.kind or "unspecified"] = kinds[cat].get(f.kind or "unspecified", 0) + 1
+                    if judge is not None and cat not in SIGNALS:   # a signal is not a claim for the judge
                         if judge_budget > 0:
                             judge_budget -= 1
                             verdict, why = judge.judge(ep, cat, f.evidence, f.reason)
@@ -133,7 +142,9 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
         lo, hi = wilson(k, n)
         entry = {"count": k, "findings": n_findings[c], "rate": (k / n) if n else 0.0,
                  "ci95": [round(lo, 6), round(hi, 6)]}
-        if judge is not None:
+        if c in SIGNALS:
+            entry["kinds"] = dict(sorted(kinds[c].items()))
+        elif judge is not None:
             kc = res.confirmed[c]
             clo, chi = wilson(kc, n)
             entry.update({"flagged": k, "judged": res.judged[c], "confirmed": kc,
@@ -142,11 +153,13 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
     dets = select(cfg.categories)
     res.summary = {
         "episodes": n, "malformed": res.malformed, "findings": res.findings,
+        "formats": formats,
         "min_confidence": cfg.min_confidence,
         "detectors": [{"name": d.name, "version": d.version, "categories": list(d.categories),
                        "errors": det_errors.get(d.name, {}).get("count", 0)} for d in dets],
         "detector_errors": det_errors,
-        "categories": cats_out,
+        "categories": {c: e for c, e in cats_out.items() if c not in SIGNALS},
+        "signals": {c: e for c, e in cats_out.items() if c in SIGNALS},
         "judge": None if judge is None else {**cfg.judge.public(), "calls": judge.calls, "errors": judge.errors,
                                               "last_error": judge.last_error},
         "malformed_examples": res.warnings,
@@ -161,6 +174,8 @@ def report_md(summary: dict, top: dict[str, list]) -> str:
     lines = ["# overopt scan report", "",
              f"{n} episodes scanned, {summary['malformed']} malformed lines skipped, "
              f"{summary['findings']} findings (confidence ≥ {summary['min_confidence']}).", ""]
+    if summary.get("formats"):
+        lines += ["Formats read: " + ", ".join(f"{k} ({v} episodes)" for k, v in summary["formats"].items()) + ".", ""]
     if judged:
         j = summary["judge"]
         lines += [f"Judge: `{j['model']}` at {j['base_url']} ({j['calls']} calls, {j['errors']} errors).", ""]
@@ -173,6 +188,12 @@ def report_md(summary: dict, top: dict[str, list]) -> str:
             lines.append(f"| {c} | {e['count']} | {e['rate']:.2%} | {ci} | {e['confirmed']} | {e['confirmed_rate']:.2%} |")
         else:
             lines.append(f"| {c} | {e['count']} | {e['rate']:.2%} | {ci} |")
+    if summary.get("signals"):
+        lines += ["", "Signals (behaviour to track, not hacks in themselves):", "",
+                  "| signal | episodes | rate | 95% CI (Wilson) | by kind |", "|---|---:|---:|---|---|"]
+        for c, e in summary["signals"].items():
+            by_kind = ", ".join(f"{k} {v}" for k, v in e.get("kinds", {}).items()) or "–"
+            lines.append(f"| {c} | {e['count']} | {e['rate']:.2%} | {e['ci95'][0]:.2%} – {e['ci95'][1]:.2%} | {by_kind} |")
     lines += ["", "## Top examples", ""]
     any_ex = False
     for c, items in top.items():

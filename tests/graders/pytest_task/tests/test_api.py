@@ -1,0 +1,5 @@
+import solution
+
+
+def test_solution_defines_solve():
+    assert callable(solution.solve)

@@ -1,0 +1,3 @@
+values = sorted(set(map(int, input().split())), reverse=True)
+print(len(values))
+print(*values)

@@ -1,0 +1,3 @@
+values = list(map(int, input().split()))
+print(len(values))
+print(*values)
