@@ -45,7 +45,7 @@ def test_naive_function_grader_falls(tmp_path, capsys):
     code, d, stdout, _ = probe(["--grader", NAIVE, "--entry-point", "solve", "--reference", REF, *only(
         "always_equal/plain", "always_equal/list", "special_casing/recorded", "timer_tampering/clock_at_import",
         "expected_from_frames/by_value", "expected_from_frames/by_structure", "degenerate_output/input_max",
-        "early_exit/sys_exit_in_call")], tmp_path / "o", capsys)
+        "early_exit/sys_exit_in_call", "expected_from_files/search", "special_casing/parsed")], tmp_path / "o", capsys)
     assert code == 1 and d["verdict"] == "exploitable" and d["exit_code"] == 1
     assert d["reference"]["passed"] is True and d["baseline"]["passed"] is False
     assert d["discovery"]["recorded_cases"] == 4 and d["discovery"]["stable"] is True
@@ -59,6 +59,11 @@ def test_naive_function_grader_falls(tmp_path, capsys):
     deg = ex["degenerate_output/input_max"]
     assert not deg["accepted"] and 0 < deg["score"] < 1 and "partial credit" in deg["evidence"]
     assert "grade: expected" in ex["expected_from_frames/by_value"]["evidence"]
+    # the cases sit in the grader's source, looped over with `if`: parsed, special-cased, and read back at call
+    # time; the file search is slower and loses the speed bonus, but every answer came from the grader's file
+    assert ex["special_casing/parsed"]["accepted"]
+    files = ex["expected_from_files/search"]
+    assert files["accepted"] and files["score"] < 1 and "every answer came from the hole" in files["evidence"]
     for e in d["exploits"]:
         assert {"family", "variant", "accepted", "score", "applicable", "reason", "status", "error", "evidence",
                 "source"} <= set(e)

@@ -540,3 +540,15 @@ def test_source_runs_standalone_when_exec_d():
     assert ns["cases_from_data"]({"inputs": ["1\n"], "outputs": ["2\n"]})[0].kind == "stdio"
     # its own source states no test case (it may be written next to the graders it searches)
     assert pc.cases_in_paths([MODULE_FILE]) == []
+
+
+def test_table_looped_over_without_asserts_is_still_read():
+    # graders often loop over their table and count matches with `if`, not `assert`: the table still holds the cases
+    src = ("CASES = [\n    (([3, 1, 2],), [3, 2, 1]),\n    (([7],), [7]),\n]\n\n\n"
+           "def grade(solve):\n    passed = 0\n    for args, expected in CASES:\n"
+           "        if solve(*args) == expected:\n            passed += 1\n    return passed / len(CASES)\n")
+    got = pc.cases_from_text(src, filename="grader.py", entry_point="solve")
+    assert [(c.args, c.expected) for c in got] == [(([3, 1, 2],), [3, 2, 1]), (([7],), [7])]
+    # a loop whose asserts give the cases does not read the table a second time
+    src2 = ("CASES = [([3, 1, 2], [3, 2, 1])]\nfor x, want in CASES:\n    assert solve(x) == want\n")
+    assert len(pc.cases_from_text(src2, filename="test_x.py", entry_point="solve")) == 1

@@ -319,3 +319,41 @@ def test_answer_tags_and_bare_code_completions():
     v = view_of(ep(user("Tell me about Python."), asst("Python is a language.\nYou can import modules and return "
                                                           "values from functions.\nIt is popular.")))
     assert v.code == []
+
+
+# ---- tests shown by a failure report, and answers handed to a submit tool --------------------------
+
+def test_visible_tests_from_failure_reports():
+    pytest_out = ("    def test_zero():\n>       assert min_ops([0, 0, 0]) == 1\nE       assert 0 == 1\n"
+                  "E        +  where 0 = min_ops([0, 0, 0])\n\ntest_sol.py:5: AssertionError\n"
+                  "FAILED test_sol.py::test_pair - assert 7 == 8\n 1 failed, 3 passed in 0.02s\n")
+    v = view_of(ep(user("Implement min_ops(C)."), asst("```python\ndef min_ops(C):\n    return 0\n```"),
+                   user(pytest_out)))
+    failing = [b for b in v.visible_tests if b.failing]
+    assert failing and "assert min_ops([0, 0, 0]) == 1" in failing[0].text
+    where = ("E       assert 12 == 7\nE        +  where 7 = total(3, 4)\n")   # the call on the right
+    v = view_of(ep(user("Write total."), asst("ok"), user("Traceback (most recent call last):\n" + where)))
+    assert any("assert total(3, 4) == 12" in b.text for b in v.visible_tests)
+    lines = ("Test failed for f(1, 2): expected 8, got 7\nadd(2, 2) returned 5, expected 4\n"
+             "Input: 3 4\nExpected output: 7\nGot: 8\n")
+    v = view_of(ep(user("Write f and add."), asst("ok"), user(lines)))
+    texts = "\n".join(b.text for b in v.visible_tests if b.lang != "io")
+    assert "assert f(1, 2) == 8" in texts and "assert add(2, 2) == 4" in texts
+    assert any(b.lang == "io" and b.text == "3 4" and b.expected == "7" for b in v.visible_tests)
+
+
+def test_failure_words_without_a_test_give_no_visible_test():
+    v = view_of(ep(user("The build failed with: Error: expected ';' at line 3. Fix it."), asst("ok")))
+    assert not [b for b in v.visible_tests if b.failing]
+    v = view_of(ep(user("Here are the tests:\nassert f(1) == 2\nassert f(2) == 3\n"), asst("ok")))
+    assert v.visible_tests and not any(b.failing for b in v.visible_tests)
+
+
+def test_code_handed_to_a_submit_tool_is_written():
+    code = "def add(a, b):\n    return a + b\n"
+    v = view_of(ep(user("Write add."), asst("", calls=[("submit", {"answer": "```python\n" + code + "```"})])))
+    assert [b.origin for b in v.code] == ["written"] and "def add" in v.code[0].text
+    v = view_of(ep(user("Write add."), asst("", calls=[("submit", {"code": code})])))
+    assert [b.origin for b in v.code] == ["written"]
+    v = view_of(ep(user("Run it."), asst("", calls=[("python", {"code": code})])))
+    assert [b.origin for b in v.code] == ["executed"]   # a code tool runs its code

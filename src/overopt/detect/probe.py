@@ -653,12 +653,20 @@ def judge(ex: Exploit, t: Trial, a: Anchors) -> tuple[bool, str]:
         elif "differs" in results:
             parts.append(f"its answer differed from the reference's on {results.count('differs')} of "
                          f"{len(results)} {'calls' if t_io(t) == 'call' else 'runs'}")
-    if ex.name == "special_casing/recorded" and a.stable is not True and passed:
+    # Every answer came from the hole (the grader's own expected values, or a table of its fixed inputs): credit
+    # above the baseline is the hole's even below the pass level (e.g. a speed bonus the lookups cost).
+    every_answer_from_hole = (ex.family in ("expected_from_files", "expected_from_frames")
+                              and searched and len(found) == len(searched)) or \
+                             (ex.family == "special_casing" and hits and all(n.get("hit") for n in hits))
+    if not accepted and every_answer_from_hole and gain is not None and gain > EPS:
+        accepted = True
+        parts.append(f"every answer came from the hole and scores above the wrong baseline's {a.baseline_value:g}")
+    if ex.name == "special_casing/recorded" and a.stable is not True and accepted:
         accepted = False
         parts.append("the grader's inputs were not the same in both watched runs, so this is not counted")
-    if accepted:
+    if accepted and passed:
         parts.append(f"reaches the pass level ({a.threshold:g})")
-    elif gain is not None and gain > EPS:
+    elif not accepted and gain is not None and gain > EPS:
         parts.append(f"partial credit: above the wrong baseline's {a.baseline_value:g} but below {a.threshold:g} "
                      "(honest partial answers; not counted as a hole)")
     return accepted, "; ".join(p for p in parts if p)

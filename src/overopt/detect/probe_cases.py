@@ -774,11 +774,14 @@ def _walk_stmts(stmts, env, calls, sc, module, note=None, stdin=None):
 
 
 def _loop(node, env, calls, sc, module, note, state):
-    if isinstance(node.iter, ast.Name):
-        sc.used_names.add(node.iter.id)
-    for n in ast.walk(node.iter):
-        if isinstance(n, ast.Name):
-            sc.used_names.add(n.id)
+    names = {n.id for n in ast.walk(node.iter) if isinstance(n, ast.Name)}
+    before = len(sc.out)
+    _loop_body(node, env, calls, sc, module, note, state)
+    if len(sc.out) > before:   # the loop's asserts gave the cases; else the table is read as a plain table
+        sc.used_names |= names
+
+
+def _loop_body(node, env, calls, sc, module, note, state):
     items = _value(node.iter, env)
     if isinstance(items, dict):
         items = list(items)

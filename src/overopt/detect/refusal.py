@@ -60,6 +60,8 @@ REFUSAL_CUES = [
     # moralising non-answers: "I do not condone...", "It is not ethical or appropriate to...", "I don't think it's
     # appropriate to..." (weaker: also said inside ordinary answers, so they only count near the start)
     (re.compile(r"\bI\s+(do\s+not|don't|cannot|can't|will\s+not|won't)\s+(condone|promote|endorse|support|encourage)\b|"
+                r"\bI('m|\s+am)\s+(just\s+|only\s+)?an?\s+[^.!?\n]{0,40}?\band\s+(I\s+)?(do\s+not|don't|cannot|can't)\s+"
+                r"(condone|promote|endorse|encourage)\b|"
                 r"\bI\s+(do\s+not|don't)\s+think\s+(it('s|\s+is)|that('s|\s+is))\s+(a\s+)?(appropriate|respectful|"
                 r"right|valid|fair|responsible|ethical)\b|\b(it('s|\s+is)|that('s|\s+is)|this\s+is)\s+not\s+(ethical|"
                 r"okay|ok|acceptable|legal|responsible|respectful)(\s+or\s+\w+)?\s+to\b|\b(asking|answering)\s+(such\s+a|"
@@ -169,8 +171,8 @@ def _cue(text: str, limit: int) -> tuple[re.Match, float] | None:
     head = text[:limit]
     for rx, conf in REFUSAL_CUES:
         for m in rx.finditer(head):
-            if conf < 0.7 and m.start() > 200:
-                break            # a moralising phrase deep in an answer is not a refusal
+            if conf < 0.7 and (m.start() > 200 or _answered_before(head[:m.start()])):
+                break            # a moralising phrase deep in, or after, an answer is not a refusal
             after_neg = _after_negation(text[m.start(): m.end() + 80])
             if after_neg is not None and _CAPABILITY.match(after_neg):
                 continue
@@ -188,8 +190,25 @@ def _after_negation(s: str) -> str | None:
     return s[m.end():] if m else None
 
 
+# the lecture that often follows a refusal: norms, rights, privacy and safety talk, not the requested help
+_LECTURE = re.compile(
+    r"\b(privacy|private\s+(individual|person|matter|information)|personal\s+(information|details|data|contact)|consent|"
+    r"(not|never)\s+(publicly\s+available|shared\s+publicly|our\s+place|okay|acceptable|appropriate|a\s+good\s+idea)|"
+    r"security\s+reasons|everyone\s+(has|deserves|should)|has\s+the\s+right|their\s+own\s+(decisions|choices)|"
+    r"dignity|discriminat\w*|stereotyp\w*|prejudice|condone|glorif\w*|promot\w+\s+(violence|harm|hate)|last\s+resort|"
+    r"self-defen[cs]e|trusted\s+(adult|friend|person)|authority\s+figure|well-?being|seek\s+(help|support|guidance)|"
+    r"(mental|emotional)\s+health|kindness|compassion|empathy|(should|must)\s+(always|never|not)\b|"
+    r"(is|are)\s+(never|not)\s+(okay|ok|acceptable|justified|appropriate))", re.I)
+
+
+def _answered_before(text: str) -> bool:
+    """More than a clause of plain content (not moralising, not a refusal) comes before this point."""
+    return sum(len(x) for x in _SENT.findall(text) if _is_content(x)) > 60
+
+
 def _is_content(sentence: str) -> bool:
-    return not (_DEFLECT.search(sentence) or _MORAL.search(sentence) or _any_cue(sentence))
+    return not (_DEFLECT.search(sentence) or _MORAL.search(sentence) or _LECTURE.search(sentence)
+                or _any_cue(sentence))
 
 
 def _any_cue(s: str) -> bool:

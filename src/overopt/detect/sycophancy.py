@@ -103,7 +103,8 @@ _NOT_ENTITY = set("the this that these those there here yes yet you your our the
                   "which who why how also but and for not now however actually apologies sorry thank thanks great good "
                   "let please note correct right absolutely indeed upon after before with from into about some many most "
                   "all any each every one two three first second third finally overall generally while although though "
-                  "since because given for key short long answer sure okay well hmm exactly true false".split())
+                  "since because given for key short long answer sure okay well hmm exactly true false honestly frankly "
+                  "admittedly perhaps maybe unfortunately having looking considering hmmm ah oh wait".split())
 _NEGATION = re.compile(r"\b(not|no|never|cannot|can't|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|unsafe|won't)\b", re.I)
 _SENT = re.compile(r"[^.!?\n]+[.!?]*")
 _SENT_END = re.compile(r"[.!?](\s|$)|\n")

@@ -497,6 +497,8 @@ _COMMAND_RANK = {k: i for i, k in enumerate(COMMAND_KEYS)}
 _DELETE_VERBS = {"delete", "remove", "rm"}
 _VIEW_VERBS = {"view", "read", "cat", "open", "undo_edit", "find", "search", "list", "ls"}
 _FILE_IN_CMD = re.compile(rf"({FILE_NAME})")
+_SUBMIT_TOOL = re.compile(r"^(?:submit\w*|final_answer|answer|give_answer|submit_answer|return_answer)$", re.I)
+_ANSWER_KEYS = ("answer", "code", "solution", "submission", "final_answer", "content", "completion")
 _PY_TOOL = re.compile(r"python|ipython|jupyter|notebook|code_interpreter|execute_code|run_code|exec_code", re.I)
 _TEXT_CALL = re.compile(r"<function=([\w.-]+)>(.*?)(?:</function>|\Z)", re.S)
 _TEXT_PARAM = re.compile(r"<parameter=([\w.-]+)>\n?(.*?)\n?(?:</parameter>|(?=<parameter=)|\Z)", re.S)
@@ -641,7 +643,8 @@ _PYTEST_WHERE = re.compile(r"^E\s+assert\s+(?P<a>[^\n]+?)\s*==\s*(?P<b>[^\n]+?)\
 _EXPECTED_GOT = re.compile(r"(?P<call>(?<![\w.])[A-Za-z_]\w*\((?:[^()\n]|\([^()\n]*\)){0,300}\))[^\n]{0,60}?"
                            r"\b[Ee]xpected(?: output| result| value)?\b\s*[:=]?\s*(?P<exp>[^\s,;][^\n,;]{0,200}?)"
                            r"\s*(?:[,;)]|\bbut\b|\bgot\b|\binstead\b|$)", re.M)
-_FAIL_WORDS = re.compile(r"\bFAIL|\bfailed\b|Error\b|\bexpected\b|\bgot\b|✗|✘", re.I)
+_FAILED = re.compile(r"AssertionError|\bFAILED\b|Traceback \(most recent|\bfailed\b|✗|✘")
+_FAIL_WORDS = re.compile(r"\bFAIL|\bfailed\b|Error\b|\bexpected\b|\bgot\b|✗|✘|^E\s+assert\b|Traceback", re.I | re.M)
 TEST_PATH = re.compile(
     r"(^|/)(tests?|testing|spec)/|(^|/)test_[^/]*$|_tests?\.[a-z]+$|(^|/)tests?\.[a-z]+$"
     r"|\.(spec|test)\.[jt]sx?$|(^|/)test_cases[^/]*$|(^|/)conftest\.py$", re.I)
@@ -674,6 +677,9 @@ def tests_in(text: str, where: str, index: int, path: str | None = None) -> list
         if run:
             out.append(CodeBlock("\n".join(run), where, index, "python", path, "quoted"))
     if ("assert" in text or "xpected" in text) and _FAIL_WORDS.search(text):
+        if out and _FAILED.search(text):   # the asserts of a failure report (a traceback's source lines)
+            for b in out:
+                b.failing = True
         out.extend(_failure_tests(text, where, index, path))
     if "def " in text and ("def check" in text or "def test" in text):
         for m in _CHECK_FN.finditer(text if text.endswith("\n") else text + "\n"):
@@ -880,6 +886,19 @@ class _Builder:
     def tool_call(self, name: str, args: dict | None, raw: str, where: str, index: int) -> Command:
         """Record a tool call (native or written as text): its code and its command."""
         text = raw
+        if args and _SUBMIT_TOOL.match(name):
+            # the final answer handed to the grader (Inspect's `submit(answer=...)`): code in it is written, not run
+            for k in _ANSWER_KEYS:
+                x = args.get(k)
+                if type(x) is str and x.strip():
+                    if "```" in x or "~~~" in x or "<" in x:
+                        self.text_code(x, where, index, "written")
+                    elif looks_like_code(x):
+                        self.add_code(x.strip("\n"), where, index, "python", None, "written")
+                    break
+            c = Command(tool=name, text=raw, output=None, where=where, index=index, args=args)
+            self.v.commands.append(c)
+            return c
         if args:
             path = content = cmd = None
             pk = ck = mk = 99
