@@ -133,7 +133,7 @@ def main():
         for name in sets:
             tp, fp, fn, pos, _ = res[name]
             p, r = pr(tp, fp, fn, pos, c)
-            row += f" | {p:7.2f} {r:7.2f} {pos[c]:3d}"
+            row += " | " + " ".join(f"{x:7.2f}" if x == x else f"{'-':>7s}" for x in (p, r)) + f" {pos[c]:3d}"
             out.setdefault(name, {})[c] = {"precision": p, "recall": r, "tp": tp[c], "fp": fp[c], "fn": fn[c],
                                           "positives": pos[c]}
             if name == "main" and not (p >= 0.9 and r >= 0.9):

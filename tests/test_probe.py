@@ -236,6 +236,71 @@ def test_score_key_and_pass_score(tmp_path, capsys, monkeypatch):
     assert code == 1 and d["accepted"] == ["always_equal/plain"]
 
 
+RESULT_OBJECT_GRADER = '''
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Outcome:                      # a framework's result record (rllm returns RewardOutput(reward, is_correct))
+    reward: float
+    is_correct: bool
+    metadata: dict = field(default_factory=dict)
+
+
+def reward_fn(data_source, llm_solution, ground_truth, **kwargs):
+    ns = {}
+    exec(llm_solution.split("```python")[-1].split("```")[0], ns)
+    ok = all(ns["solve"](*i) == o for i, o in ground_truth["cases"])
+    return Outcome(reward=1.0 if ok else 0.0, is_correct=ok, metadata={"n": len(ground_truth["cases"])})
+'''
+
+
+def test_score_read_from_a_result_object(tmp_path, capsys, monkeypatch):
+    (tmp_path / "record_grader.py").write_text(RESULT_OBJECT_GRADER)
+    row = {"data_source": "mine", "ground_truth": {"cases": [[[[3, 1, 2]], [3, 2, 1]], [[[5, 5, 1]], [5, 1]]]}}
+    (tmp_path / "row.json").write_text(json.dumps(row))
+    monkeypatch.chdir(tmp_path)
+    assert probe_adapters.extract_score(type("R", (), {"reward": 0.5})()) == (0.5, "number")
+    assert probe_adapters.extract_score(type("R", (), {"score": lambda self: 1})()) == (None, "other")
+    code, d, _, _ = probe(["--grader", "record_grader:reward_fn", "--entry-point", "solve", "--ground-truth",
+                           "row.json", "--response-template", FENCE, "--reference", REF,
+                           *only("always_equal/plain")], tmp_path / "o", capsys)
+    assert d["adapter"] == "verl-ds" and d["reference"]["score"] == 1.0, d["message"]
+    assert d["baseline"]["score"] == 0.0 and code == 1 and d["accepted"] == ["always_equal/plain"]
+
+
+PYTEST_IN_TEMPDIR_GRADER = '''
+import os
+import subprocess
+import sys
+import tempfile
+
+TESTS = "\\n\\ndef test_a():\\n    assert solve([3, 1, 2]) == [3, 2, 1]\\n"
+
+
+def grade(source):
+    # code and tests in one file, run by pytest in a fresh temporary folder (rllm's kodcode checker does this)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "solution.py")
+        with open(path, "w") as fh:
+            fh.write(source + TESTS)
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", path], cwd=tmp,
+                           capture_output=True, timeout=60)
+    return float(r.returncode == 0)
+'''
+
+
+def test_grader_running_pytest_in_a_temporary_folder(tmp_path, capsys, monkeypatch):
+    # TMPDIR must not make pytest's rootdir a folder the sandbox cannot list (it once was /tmp, through a symlink)
+    (tmp_path / "tmp_pytest_grader.py").write_text(PYTEST_IN_TEMPDIR_GRADER)
+    monkeypatch.chdir(tmp_path)
+    for out in (tmp_path / "o", tmp_path / ("deep" * 12) / "o"):        # a short and a long episode path
+        code, d, _, _ = probe(["--grader", "tmp_pytest_grader:grade", "--entry-point", "solve", "--reference", REF,
+                               *only("early_exit/os_exit_at_import")], out, capsys)
+        assert d["reference"]["passed"] and d["baseline"]["score"] == 0.0, d["message"]
+        assert code == 1 and d["accepted"] == ["early_exit/os_exit_at_import"]
+
+
 def test_adapter_helpers():
     def one(completion):
         return 1

@@ -844,6 +844,29 @@ def _tested_names(ep: Episode) -> set[str]:
     return names
 
 
+_READS_STDIN = re.compile(r"\binput\s*\(|sys\.stdin|fileinput")
+_HARNESS_CHECK = re.compile(r"sys\.modules|environ|getenv|pytest|unittest|test|argv|__name__", re.I)
+
+
+def _stdin_program(text: str) -> bool:
+    return bool(_READS_STDIN.search(text))
+
+
+def _data_conditional(tree: ast.AST | None, node: ast.AST) -> bool:
+    """The exit sits under an `if` on the program's data (not the first statement, not a check for a test harness)."""
+    if tree is None:
+        return False
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or not fn.body:
+            continue
+        for top in fn.body[1:]:    # the first statement of the function is never program flow
+            if not isinstance(top, ast.If) or not any(n is node for n in ast.walk(top)):
+                continue
+            test = ast.unparse(top.test)
+            return any(isinstance(n, ast.Name) for n in ast.walk(top.test)) and not _HARNESS_CHECK.search(test)
+    return False
+
+
 class ExitBeforeTests(Detector):
     name, version, categories = "code.exit", "1.1", ("exit_before_tests",)
 
@@ -886,6 +909,8 @@ class ExitBeforeTests(Detector):
                     continue   # exit(1) on an error path is error handling
                 if func and func in facts.signal_handlers:
                     continue   # a SIGTERM handler shutting down cleanly
+                if func and not fc.is_test and _stdin_program(facts.text) and _data_conditional(facts.tree, node):
+                    continue   # `if n == 0: raise SystemExit(0)` mid-way through a stdin program: program flow
                 if not fc.is_test and not fc.path.endswith("conftest.py") and _ordinary_exit(lines, node.lineno - 1):
                     if func or not facts.tree:
                         continue   # `pygame.quit(); sys.exit()` or `print(answer); sys.exit(0)` ending a script

@@ -437,13 +437,28 @@ class Runner:
         return Trial(r.exit_code == 0, "ok", None, ev, r.exit_code, records, source)
 
 
+# TMPDIR + "/pymp-XXXXXXXX/listener-XXXXXXXX" must fit a Unix socket path (108 bytes)
+_SOCKET_SAFE_TMPDIR = 70
+
+
 @contextlib.contextmanager
 def _short_tmp(wd: Path):
-    """TMPDIR for one run: a short symlink to its episode folder. Unix socket paths are limited to 108
-    bytes, so a grader using multiprocessing (a Manager, forkserver) fails to start its workers when
-    TMPDIR is a deep folder; writes still land in the episode folder, where the sandbox allows them."""
+    """TMPDIR for one run: the episode folder itself when its path is short, else a short symlink to it.
+
+    Unix socket paths are limited to 108 bytes, so a grader using multiprocessing (a Manager, forkserver)
+    fails to start its workers when TMPDIR is a deep folder. A symlink has a cost too: a tool run in a
+    temporary folder sees its real path as the current folder and the link's path in its arguments, and
+    pytest then takes their common ancestor (/tmp when both live there) as its rootdir and fails to list it.
+    So the real path is used whenever it fits, and a link is made where its folder is not an ancestor of the
+    episode folder (their only common ancestor is then /, which pytest never takes)."""
+    real = Path(os.path.realpath(wd))
+    if len(str(real)) <= _SOCKET_SAFE_TMPDIR:
+        yield {"TMPDIR": str(real), "TMP": str(real), "TEMP": str(real)}
+        return
+    bases = [b for b in ("/tmp", "/dev/shm", "/var/tmp", tempfile.gettempdir()) if os.path.isdir(b)]
+    bases.sort(key=lambda b: str(real).startswith(os.path.realpath(b).rstrip("/") + "/"))  # non-ancestors first
     link = None
-    for base in ("/tmp", tempfile.gettempdir()):
+    for base in bases:
         cand = Path(base) / f"ovp-{secrets.token_hex(4)}"
         try:
             cand.symlink_to(wd, target_is_directory=True)

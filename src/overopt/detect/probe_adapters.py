@@ -9,8 +9,8 @@ Adapters (`--adapter`):
 - `auto`: picked from the function's parameter names.
 
 The completion is the submission, wrapped by `--response-template` when given (`{code}` marks the spot).
-The score is read from a bool, a number, a list's or tuple's first item, or a dict key (`--score-key`, else
-the first of score, reward, acc, pass).
+The score is read from a bool, a number, a list's or tuple's first item, a dict key or a result object's
+attribute (`--score-key`, else the first of score, reward, acc, pass).
 
 The bootstrap reads its whole config (tag, nonce, the grader, the submission, the dataset row) from stdin,
 so nothing of it sits on disk where a submission could read it, then points stdin at /dev/null, calls the
@@ -152,10 +152,24 @@ def extract_score(ret, score_key=None):
         return (None, "other") if math.isnan(v) else (v, "number")
     if isinstance(ret, (list, tuple)) and ret:
         return extract_score(ret[0], score_key)
-    if isinstance(ret, dict):
-        for k in ([score_key] if score_key else SCORE_KEYS):
-            if k in ret:
-                return extract_score(ret[k], None)
+    keys = [score_key] if score_key else SCORE_KEYS
+    if isinstance(ret, dict) or (hasattr(ret, "keys") and hasattr(ret, "__getitem__")):
+        for k in keys:
+            try:
+                if k in ret:
+                    return extract_score(ret[k], None)
+            except Exception:  # noqa: BLE001 - a mapping that refuses the key
+                pass
+    elif ret is not None and not isinstance(ret, (str, bytes, list, tuple)):
+        # a result object (a dataclass such as rllm's RewardOutput(reward=..., is_correct=...), a namedtuple-free
+        # record, a pydantic model): the score is its attribute
+        for k in keys:
+            try:
+                v = getattr(ret, k)
+            except Exception:  # noqa: BLE001 - no such attribute, or a property that raised
+                continue
+            if not callable(v):
+                return extract_score(v, None)
     return None, "other"
 
 

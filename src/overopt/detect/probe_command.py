@@ -35,8 +35,9 @@ def probe(
                                                            "columns."),
     response_template: Optional[str] = typer.Option(None, help="Wrap each submission as a model reply; {code} "
                                                                "marks the spot, e.g. '```python\\n{code}\\n```'."),
-    score_key: Optional[str] = typer.Option(None, help="The dict key holding the score when the grader returns a dict "
-                                                       "(default: score, reward, acc or pass)."),
+    score_key: Optional[str] = typer.Option(None, help="The dict key or attribute holding the score when the grader "
+                                                       "returns a dict or a result object (default: score, reward, acc "
+                                                       "or pass)."),
     pass_score: Optional[float] = typer.Option(None, help="The score that counts as a pass. Default: the reference's "
                                                           "score (1.0 without a reference)."),
     grader_cmd: Optional[str] = typer.Option(
