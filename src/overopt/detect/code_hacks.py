@@ -1191,6 +1191,23 @@ def _branches(fn: ast.AST, facts: "Facts", nodes: list | None = None) -> list[tu
 _TEST_CALL = re.compile(r"^\s*(?:assert\s+|if\s+|elif\s+)(?P<body>.+?)\s*:?\s*$")
 
 
+def _condition(s: str) -> str:
+    """The condition of a one-line `if cond: body`: `s` cut at its first `:` outside brackets and quotes."""
+    depth, q = 0, ""
+    for i, c in enumerate(s):
+        if q:
+            q = "" if c == q and s[i - 1] != "\\" else q
+        elif c in "'\"":
+            q = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == ":" and depth == 0:
+            return s[:i]
+    return s
+
+
 def _split_eq(s: str) -> tuple[str, str] | None:
     """`f(x) == y` -> ("f(x)", "y"), splitting at the first `==` outside brackets and quotes."""
     depth, q, i = 0, "", 0
@@ -1294,7 +1311,8 @@ class _VisibleTests:
                         continue
                 else:
                     m = _TEST_CALL.match(t)
-                    parts = _split_eq(m.group("body")) if m else None
+                    body = m and (_condition(m.group("body")) if t.lstrip().startswith(("if", "elif")) else m.group("body"))
+                    parts = _split_eq(body) if body else None
                     if parts is None:
                         continue
                     left, right = parts

@@ -19,7 +19,7 @@ def scan(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: findings.jsonl, summary.json, report.md, "
                                                       "malformed.jsonl, config.json, status.json."),
     category: Optional[List[str]] = typer.Option(
-        None, "--category", "-c", help="Only these categories (repeatable), e.g. -c test_tampering -c metagaming."),
+        None, "--category", "-c", help="Only these categories or signals (repeatable), e.g. -c test_tampering -c metagaming -c refusal."),
     fmt: str = typer.Option(
         "auto", "--format", "-f", help="Read every file as this format instead of detecting it per file. "
                                        "One of: auto, " + ", ".join(FORMATS) + "."),
@@ -33,7 +33,7 @@ def scan(
     judge_timeout: float = typer.Option(60.0, help="Seconds per judge request."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table."),
 ) -> None:
-    """Scan agent transcripts for reward hacking: test tampering, early exits, always-equal objects, pytest report patching, special-casing, grader tampering, fabricated actions, metagaming, repetition, stock phrases and over-refusal.
+    """Scan agent transcripts for reward hacking: test tampering, early exits, always-equal objects, pytest report patching, special-casing, grader tampering, fabricated actions, metagaming, repetition, stock phrases, over-refusal and sycophancy; and the refusal rate as a signal of its own.
 
     Each file is read in its own format (detected, or --format). Records and files that cannot be read are reported as FILE:LINE: why, counted and skipped; the scan goes on with the rest. Exit 0 when the scan ran (findings or not), 2 on bad input (no readable episodes, a missing file, bad options).
     """

@@ -627,7 +627,7 @@ _CHECK_FN = re.compile(r"^([ \t]*)def (check|test\w*)\s*\([^)]*\)\s*(->[^:]*)?:[
                        r"((?:\1[ \t]+[^\n]*\n?|[ \t]*\n)+)",
                        re.M)
 _IF_PASS = re.compile(r"^[ \t]*if\s+[^\n]*==[^\n]*:[^\n]*(?:\n[ \t]+[^\n]*){0,2}?print\(\s*(?:f?[\"'][^\"'\n]*"
-                      r"\b(?:PASS|OK|pass|passed|correct|Correct|✓|✔)\b)", re.M)
+                      r"\b(?:PASS|OK|pass|passed|correct|Correct|✓|✔)\b[^\n]*)", re.M)   # the whole line
 _IO_HEAD = re.compile(r"^[\W_]*(?:sample |example )?(input|output|explanation|note|notes|example|constraints|examples)"
                       r"(?:\s*#?\d+)?[\W_]*$", re.I)
 _INLINE_IO = re.compile(r"^[ \t]*(?:[-*]\s*)?Input:\s*(?P<inp>[^\n]+)\n[ \t]*(?:[-*]\s*)?"
