@@ -301,6 +301,62 @@ def test_grader_running_pytest_in_a_temporary_folder(tmp_path, capsys, monkeypat
         assert code == 1 and d["accepted"] == ["early_exit/os_exit_at_import"]
 
 
+PAIR_CHANNEL_GRADER = '''
+import multiprocessing
+
+CASES = [([3, 1, 2], [3, 2, 1]), ([5, 5, 1], [5, 1])]
+
+
+def _child(source, result):
+    ns = {}
+    exec(source, ns)
+    results = []
+    for args, want in CASES:
+        results.append(ns["solve"](args) == want)
+        if not results[-1]:
+            break
+    result.append((results, {}))            # the (results, metadata) pair LiveCodeBench-style run_test returns
+
+
+def grade(source):
+    with multiprocessing.Manager() as manager:
+        result = manager.list()
+        p = multiprocessing.Process(target=_child, args=(source, result))
+        p.start()
+        p.join(30)
+        if p.is_alive():
+            p.kill()
+        if not result:
+            return 0.0
+        try:
+            results, _meta = result[0]
+        except (TypeError, ValueError):
+            return 0.0
+        return float(bool(results) and all(r is True for r in results))   # AReaL: any(x != True) fails
+'''
+
+
+def test_result_forging_of_a_results_metadata_pair(tmp_path, capsys, monkeypatch):
+    # the child keeps a shared list that receives (results, metadata): a flat list of passes is rejected
+    (tmp_path / "pair_grader.py").write_text(PAIR_CHANNEL_GRADER)
+    monkeypatch.chdir(tmp_path)
+    forge = "import os, sys\ndef solve(nums):\n    r = sys._getframe(1).f_locals['result']\n"
+    hand = forge + "    r.append([[True] * 9, {}])\n    os._exit(0)\n"
+    flat = forge + "    r.append([True] * 9)\n    os._exit(0)\n"
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import pair_grader
+        assert pair_grader.grade(hand) == 1.0 and pair_grader.grade(flat) == 0.0
+        assert pair_grader.grade(Path(REF).read_text()) == 1.0
+    finally:
+        sys.path.remove(str(tmp_path))
+    code, d, _, _ = probe(["--grader", "pair_grader:grade", "--entry-point", "solve", "--reference", REF,
+                           *only("result_forging/shared_list", "result_forging/shared_list_pair")],
+                          tmp_path / "o", capsys)
+    assert d["reference"]["passed"], d["message"]
+    assert code == 1 and d["accepted"] == ["result_forging/shared_list_pair"]
+
+
 def test_adapter_helpers():
     def one(completion):
         return 1

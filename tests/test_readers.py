@@ -25,6 +25,10 @@ SAMPLES = {
     "openhands_trajectory.json": "openhands",
     "rollouts.jsonl": "rollout",
     "responses.jsonl": "responses",
+    "swe_agent_text_actions.traj": "swe-agent",
+    "mini_swe_agent.traj.json": "swe-agent",
+    "openhands_early_rows.jsonl": "openhands",
+    "claude_code_web_export.json": "claude-code",
 }
 
 
@@ -195,6 +199,69 @@ def test_swe_agent_trajectory():
     assert ep.messages[7].tool_call_id == "toolu_01C" and ep.messages[7].name == "bash"
     assert "4 passed" in ep.messages[7].content
     assert ep.diff.startswith("diff --git a/roman.py b/roman.py") and "+    if n < 1:" in ep.diff
+
+
+def test_swe_agent_text_actions_become_shell_calls_answered_by_their_observations():
+    # SWE-agent without function calling: the parsed `action` is the command, the next user item its output
+    (ep,), bad = read(DATA / "swe_agent_text_actions.traj")
+    assert not bad
+    assert roles(ep) == ["system", "user", "assistant", "tool", "assistant", "tool", "user"]  # demo left out
+    calls = [tc for m in ep.messages for tc in m.tool_calls]
+    assert [(tc.name, json.loads(tc.arguments)["command"]) for tc in calls] == [
+        ("bash", "create reproduce.py"), ("bash", "pytest -q tests/test_duration.py")]
+    outputs = [m for m in ep.messages if m.role == "tool"]
+    assert [m.tool_call_id for m in outputs] == [tc.id for tc in calls]
+    assert outputs[1].content.startswith("2 passed")
+    assert ep.messages[3].content.startswith("[File: /repo/reproduce.py")  # text copied unchanged
+    assert ep.messages[-1].content.startswith("Your output was not formatted")  # a harness note stays a user message
+
+
+def test_mini_swe_agent_bash_blocks_returncode_outputs_and_reasoning():
+    (ep,), bad = read(DATA / "mini_swe_agent.traj.json")
+    assert not bad and ep.id == "calc__calc-1" and ep.diff.startswith("diff --git")
+    assert roles(ep) == ["system", "user", "assistant", "tool", "assistant", "user", "assistant", "tool", "assistant"]
+    first, two_blocks, fix = ep.messages[2], ep.messages[4], ep.messages[6]
+    assert json.loads(first.tool_calls[0].arguments) == {"command": "cat calc.py"}
+    assert first.reasoning == "The bug is probably an operator typo."
+    assert first.content.startswith("THOUGHT: Look at the file.")  # the content keeps the block as written
+    assert not two_blocks.tool_calls  # two blocks: the harness ran nothing and said so in a user message
+    assert ep.messages[5].content.startswith("Please always provide EXACTLY ONE action")
+    assert json.loads(fix.tool_calls[0].arguments)["command"].endswith("python -m pytest -q")
+    assert ep.messages[7].tool_call_id == fix.tool_calls[0].id and "1 passed" in ep.messages[7].content
+    assert not ep.messages[-1].reasoning and ep.messages[-1].tool_calls  # the submit command has no answer
+
+
+def test_openhands_early_flat_events_and_paired_history():
+    eps, bad = read(DATA / "openhands_early_rows.jsonl")
+    assert not bad and len(eps) == 2
+    flat, paired = eps
+    assert roles(flat) == ["user", "assistant", "tool", "assistant", "tool", "assistant"]
+    assert flat.messages[0].content.startswith("Please add a LICENSE")
+    run, ipy = flat.messages[1].tool_calls[0], flat.messages[3].tool_calls[0]
+    assert (run.name, json.loads(run.arguments)) == ("run", {"command": "touch LICENSE"})
+    assert ipy.name == "run_ipython" and "MIT License" in json.loads(ipy.arguments)["code"]
+    assert flat.messages[1].content == "I'll create the file first."  # the thought, not an argument
+    assert [flat.messages[2].tool_call_id, flat.messages[4].tool_call_id] == [run.id, ipy.id]
+    assert flat.diff.startswith("diff --git a/LICENSE")
+    assert paired.id == "pair__pair-1"
+    assert roles(paired) == ["user", "assistant", "tool"]
+    assert paired.messages[2].content == "3 passed"
+    assert paired.messages[2].tool_call_id == paired.messages[1].tool_calls[0].id
+
+
+def test_swe_agent_steps_are_not_openhands_events():
+    from overopt.detect.readers import openhands
+    step = {"action": "ls", "observation": "a.py", "thought": "look", "response": "look"}
+    assert not openhands.match([step]) and not openhands.match({"history": [step]})
+
+
+def test_claude_code_web_export_with_loglines():
+    (ep,), bad = read(DATA / "claude_code_web_export.json")
+    assert not bad
+    assert roles(ep) == ["user", "assistant", "tool", "assistant"]
+    assert ep.messages[1].reasoning == "A one-line test is enough."
+    assert ep.messages[1].tool_calls[0].name == "Write"
+    assert ep.messages[2].tool_call_id == "toolu_1"
 
 
 def test_swe_agent_without_history_uses_the_steps(tmp_path):

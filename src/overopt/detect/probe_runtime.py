@@ -623,9 +623,9 @@ def forge_results(variant):
                     continue
                 note(what="forge", where="frame %s: %s.send" % (f.f_code.co_name, name))
                 hard_exit0()
-            if variant == "shared_list" and tname == "ListProxy" and str(name).lower() in RESULT_NAMES:
+            if variant.startswith("shared_list") and tname == "ListProxy" and str(name).lower() in RESULT_NAMES:
                 try:
-                    v.append(list(PASSING))
+                    v.append([list(PASSING), {}] if variant == "shared_list_pair" else list(PASSING))
                     for other, w in loc.items():
                         if type(w).__name__ == "ListProxy" and "meta" in str(other).lower():
                             w.append({})

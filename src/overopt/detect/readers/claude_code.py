@@ -7,7 +7,8 @@ are its content, `thinking` blocks its reasoning, `tool_use` blocks its tool cal
 A user line's `tool_result` blocks become tool messages answering their `tool_use_id`; its text becomes a user
 message. Sub-agent (`isSidechain`) lines are read only when the file has nothing else (an agent-*.jsonl file);
 `isMeta` lines and synthetic API-error messages are skipped; a compaction summary (`isCompactSummary`) is read as
-a system message."""
+a system message. A session exported as one JSON object (`{"loglines": [...]}`, Claude Code on the web) is read
+the same way."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from overopt.detect.episodes import Bad, Episode, Message, ToolCall
-from overopt.detect.readers.base import Reader, as_text
+from overopt.detect.readers.base import Reader, as_text, obj_get
 
 LINE_TYPES = {"user", "assistant", "summary", "system", "file-history-snapshot", "progress", "queue-operation",
               "custom-title", "attachment"}
 
 
 def match(obj: Any) -> bool:
+    if isinstance(obj, dict) and isinstance(obj.get("loglines"), list):  # a session exported as one JSON object
+        return any(isinstance(x, dict) and x.get("type") in ("user", "assistant")
+                   and isinstance(obj_get(x, "message", "role"), str) for x in obj["loglines"][:5])
     if not isinstance(obj, dict) or obj.get("type") not in LINE_TYPES:
         return False
     if obj.get("type") == "summary":
@@ -89,10 +93,19 @@ class _Session:
             self.messages.append(Message(role=role, content="\n".join(texts)))
 
 
+def _unwrap(records: Iterable[tuple[int, Any] | Bad]) -> Iterator[tuple[int, Any] | Bad]:
+    """The session's lines; a `{"loglines": [...]}` export (Claude Code on the web) holds them in a list."""
+    for item in records:
+        if not isinstance(item, Bad) and isinstance(item[1], dict) and isinstance(item[1].get("loglines"), list):
+            yield from ((item[0], x) for x in item[1]["loglines"])
+        else:
+            yield item
+
+
 def session(records: Iterable[tuple[int, Any] | Bad], path: Path) -> Iterator[Episode | Bad]:
     main, side = _Session(), _Session()
     ep_id, model = None, None
-    for item in records:
+    for item in _unwrap(records):
         if isinstance(item, Bad):
             yield item
             continue

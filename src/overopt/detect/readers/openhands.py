@@ -11,7 +11,9 @@ are read.
   its reasoning; `finish` carries its final message. Agent `message` actions are plain assistant messages.
 - Observations become tool messages answering their action; errors from the environment likewise.
 - Hidden (harness-run) actions, recall/state-change events and condensations are left out.
-- `test_result.git_patch` (or `git_patch`) is the diff."""
+- `test_result.git_patch` (or `git_patch`) is the diff.
+- Early (OpenDevin-era) logs: flat events (the args beside `action`, no `source`/`id`/`cause`; an observation then
+  answers the action just before it), and `history` kept as [action, observation] pairs."""
 
 from __future__ import annotations
 
@@ -33,10 +35,29 @@ V1_KINDS = {"MessageEvent", "ActionEvent", "ObservationEvent", "SystemPromptEven
             "PauseEvent", "TokenEvent", "CondensationSummaryEvent"}
 
 
+# keys of a flat event (early OpenHands/OpenDevin logs write an action's args beside `action`, with no `args`)
+ENVELOPE = {"id", "timestamp", "source", "message", "cause", "action", "observation", "tool_call_metadata",
+            "llm_metrics", "action_risk", "extras", "args"}
+FLAT_ACTION_KEYS = {"thought", "command", "code", "wait_for_response", "outputs"}
+
+
 def _is_event(x: Any) -> bool:
-    return isinstance(x, dict) and (("action" in x and ("args" in x or "source" in x))
-                                    or ("observation" in x and ("content" in x or "cause" in x or "extras" in x))
-                                    or x.get("kind") in V1_KINDS)
+    if not isinstance(x, dict):
+        return False
+    if "action" in x and "observation" in x:  # a SWE-agent step, not an event
+        return False
+    return (("action" in x and ("args" in x or "source" in x
+                                or (isinstance(x["action"], str) and not FLAT_ACTION_KEYS.isdisjoint(x))))
+            or ("observation" in x and ("content" in x or "cause" in x or "extras" in x))
+            or x.get("kind") in V1_KINDS)
+
+
+def _events(history: list) -> list:
+    """Events in order; early evaluation rows keep history as [action, observation] pairs."""
+    out: list = []
+    for ev in history:
+        out.extend(ev) if isinstance(ev, list) else out.append(ev)
+    return out
 
 
 def match(obj: Any) -> bool:
@@ -45,7 +66,7 @@ def match(obj: Any) -> bool:
     if not isinstance(obj, dict):
         return False
     hist = obj.get("history")
-    if isinstance(hist, list) and hist and _is_event(hist[0]) and "trajectory" not in obj:
+    if isinstance(hist, list) and hist and "trajectory" not in obj and any(_is_event(e) for e in _events(hist[:2])):
         return True
     return _is_event(obj)
 
@@ -58,6 +79,7 @@ class _Builder:
         self.hidden: set[Any] = set()
         self.n = 0
         self.last_response: Any = None  # V1: the model response the last action came from
+        self.unanswered: str | None = None  # the call id of the last action, until an observation follows
 
     # ---- classic events
     def classic(self, ev: dict) -> None:
@@ -68,8 +90,13 @@ class _Builder:
 
     def _action(self, ev: dict) -> None:
         kind = str(ev.get("action"))
-        args = ev.get("args") if isinstance(ev.get("args"), dict) else {}
+        if isinstance(ev.get("args"), dict):
+            args = ev["args"]
+        else:  # a flat event: the args sit beside `action`
+            args = {k: v for k, v in ev.items() if k not in ENVELOPE}
         source = ev.get("source")
+        if source is None and kind == "message":  # flat events carry no source: the task comes first
+            source = "agent" if any(m.role == "assistant" for m in self.messages) else "user"
         if kind in SKIP_ACTIONS:
             return
         if args.get("hidden"):
@@ -100,6 +127,7 @@ class _Builder:
             content = "\n".join(x for x in (thought, final) if x)
         self.call_ids[ev.get("id")] = cid
         self.names[cid] = name
+        self.unanswered = cid
         self.messages.append(Message(role="assistant", content=content, reasoning=reasoning,
                                      tool_calls=[ToolCall(id=cid, name=name, arguments=raw_args)]))
 
@@ -121,6 +149,9 @@ class _Builder:
             return
         meta = ev.get("tool_call_metadata") if isinstance(ev.get("tool_call_metadata"), dict) else {}
         cid = meta.get("tool_call_id") or self.call_ids.get(ev.get("cause"))
+        if not cid and "cause" not in ev and kind == self.names.get(str(self.unanswered)):
+            cid = self.unanswered  # flat events have no ids: an observation answers the action just before it
+        self.unanswered = None
         text = as_text(ev.get("content"))
         if not cid and kind == "error" and ev.get("source") == "user":
             self.messages.append(Message(role="user", content=text))
@@ -183,7 +214,7 @@ class _Builder:
 
 def _episode(events: list, ep_id: str, where: str, diff: Any = None, model: Any = None) -> Episode:
     b = _Builder()
-    for i, ev in enumerate(events):
+    for i, ev in enumerate(_events(events)):
         try:
             b.add(ev)
         except EpisodeError as exc:

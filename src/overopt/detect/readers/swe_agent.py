@@ -5,11 +5,17 @@ results as `tool` messages (function-calling models) or `user` messages starting
 write their calls as text), `thinking_blocks` as reasoning, `tool_call_ids` as the answered call. Demonstration
 items (`is_demo`) are left out: they are examples shown to the model, not its actions. With no history, the
 last `trajectory` step's `messages`/`query` plus its response and observation are used, or else each step's
-`response` (or `thought` + `action`) and `observation`. `info.submission` is the diff."""
+`response` (or `thought` + `action`) and `observation`. `info.submission` is the diff.
+
+Agents that write their commands as text run them in a shell and answer with a `user` message; those become a
+`bash` tool call and the `tool` message answering it (contents unchanged): SWE-agent history items that carry the
+parsed `action` (the next user item is its observation), and mini-swe-agent turns with one ```bash block answered by
+`<returncode>...` output. mini-swe-agent keeps the model's reasoning in `extra.response`; it is read from there."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterator
 
 from overopt.detect.episodes import Episode, EpisodeError, parse_messages
@@ -48,7 +54,58 @@ def _message(item: Any, i: int) -> dict | None:
                                    for b in thinking)
     elif item.get("reasoning") or item.get("reasoning_content"):
         m["reasoning"] = item.get("reasoning") or item.get("reasoning_content")
+    elif m["role"] == "assistant":  # mini-swe-agent: the raw model response is kept in `extra`
+        said = obj_get(item, "extra", "response", "choices")
+        said = obj_get(said[0], "message") if isinstance(said, list) and said else None
+        r = obj_get(said, "reasoning_content") or obj_get(said, "reasoning")
+        if isinstance(r, str) and r.strip():
+            m["reasoning"] = r
     return m
+
+
+# mini-swe-agent's default action format: exactly one ```bash block a turn
+_BASH_BLOCK = re.compile(r"```(?:bash|sh)[ \t]*\n(.*?)\n?```", re.S)
+
+
+def _text_action(item: dict, m: dict) -> str | None:
+    """The shell command a text-acting agent's turn ran: SWE-agent's parsed `action`, else a lone ```bash block."""
+    if m["role"] != "assistant" or m.get("tool_calls"):
+        return None
+    action = item.get("action")
+    if isinstance(action, str) and action.strip():
+        return action.strip()
+    blocks = _BASH_BLOCK.findall(as_text(m.get("content")))
+    return blocks[0].strip() if len(blocks) == 1 else None
+
+
+def _is_output(item: dict, after_action_field: bool) -> bool:
+    """Is this user item the environment's answer to the command before it?"""
+    if item.get("role") != "user":
+        return False
+    if item.get("message_type") == "observation" or after_action_field:
+        return True
+    text = as_text(item.get("content")).lstrip()
+    return text.startswith("<returncode>") or isinstance(obj_get(item, "extra", "returncode"), int)
+
+
+def _messages(history: list) -> list[dict]:
+    out: list[dict] = []
+    pending: tuple[str, bool] | None = None  # (call id, the command came from an `action` field)
+    for i, item in enumerate(history):
+        m = _message(item, i)
+        if m is None:
+            continue
+        if pending is not None and _is_output(item, pending[1]):
+            m["role"], m["tool_call_id"] = "tool", pending[0]
+        pending = None
+        cmd = _text_action(item, m)
+        if cmd is not None:
+            cid = f"call_{i}"
+            m["tool_calls"] = [{"id": cid, "type": "function",
+                                "function": {"name": "bash", "arguments": json.dumps({"command": cmd})}}]
+            pending = (cid, isinstance(item.get("action"), str))
+        out.append(m)
+    return out
 
 
 def _from_steps(steps: list) -> list[dict]:
@@ -85,7 +142,7 @@ def record(obj: Any, where: str) -> Iterator[Episode | str]:
     if not (isinstance(history, list) and history):
         history = obj.get("messages")
     if isinstance(history, list) and history:
-        raw = [m for i, item in enumerate(history) if (m := _message(item, i)) is not None]
+        raw = _messages(history)
     elif isinstance(obj.get("trajectory"), list) and obj["trajectory"]:
         raw = _from_steps(obj["trajectory"])
     else:
