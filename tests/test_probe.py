@@ -575,3 +575,46 @@ def test_bad_input_exits_2(tmp_path, capsys, monkeypatch):
     for i, (args, message) in enumerate(cases):
         code, _, _, err = probe(args, tmp_path / f"o{i}", capsys)
         assert code == 2 and message in err, (args, err)
+
+
+SHARED_VALUE_GRADER = '''
+import multiprocessing
+
+CASES = [([3, 1, 2], [3, 2, 1]), ([5, 5, 1], [5, 1])]
+PASS, FAIL, UNKNOWN = 0, 1, 2
+
+
+def _run(source, stat, details):
+    try:
+        ns = {}
+        exec(source, ns)
+        for i, (args, want) in enumerate(CASES):
+            details[i] = ns["solve"](list(args)) == want
+        stat.value = PASS if all(details) else FAIL
+    except BaseException:
+        stat.value = FAIL
+
+
+def grade(source):
+    # like evalplus's untrusted_check: a Process reports through multiprocessing.Value/Array (POSIX shared
+    # memory and a semaphore in /dev/shm)
+    stat = multiprocessing.Value("i", UNKNOWN)
+    details = multiprocessing.Array("b", [False] * len(CASES))
+    p = multiprocessing.Process(target=_run, args=(source, stat, details))
+    p.start()
+    p.join(30)
+    if p.is_alive():
+        p.kill()
+    return float(stat.value == PASS and all(details))
+'''
+
+
+def test_grader_passing_results_through_shared_memory(tmp_path, capsys, monkeypatch):
+    # the sandbox gives each call a private /dev/shm, so the reference passes and the probe concludes
+    (tmp_path / "shared_value_grader.py").write_text(SHARED_VALUE_GRADER)
+    monkeypatch.chdir(tmp_path)
+    code, d, _, _ = probe(["--grader", "shared_value_grader:grade", "--entry-point", "solve", "--reference", REF,
+                           *only("always_equal/plain", "early_exit/os_exit_at_import")], tmp_path / "o", capsys)
+    assert d["reference"]["passed"] is True and d["baseline"]["passed"] is False, d["message"]
+    assert d["verdict"] != "inconclusive"
+    assert code == 1 and d["accepted"] == ["always_equal/plain"]     # `==` trusts the returned object

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -152,11 +154,23 @@ def test_fallback_is_announced_loudly_and_recorded(tmp_path):
     with pytest.warns(SandboxWarning) as record:
         box = Sandbox(tmp_path / "r", limits=FAST, backend=LocalBackend(landlock=False, namespaces=False))
     named = " ".join(str(w.message) for w in record)
-    for name in ("filesystem_writes", "process_cleanup"):
+    for name in ("filesystem_writes", "process_cleanup", "private_shm"):
         assert name in named and name in box.not_enforced
     r = box.call_tool("ep", "python", {"code": "print(1)"})
     assert r.status == "ok"
+    assert "private_shm" not in box.ledger.entries("ep")[-1]["applied"]
     assert "filesystem_writes" in box.ledger.entries("ep")[-1]["not_enforced"]
+
+
+def test_without_private_shm_the_hosts_dev_shm_stays_read_only(tmp_path):
+    target = Path("/dev/shm") / f"overopt-fallback-{os.getpid()}"
+    with pytest.warns(SandboxWarning):
+        box = Sandbox(tmp_path / "r", limits=FAST, backend=LocalBackend(namespaces=False))
+    with box:
+        assert "private_shm" in box.not_enforced and "filesystem_writes" not in box.not_enforced
+        r = box.call_tool("ep", "python", {"code": f"open({str(target)!r}, 'w').write('x')"})
+    assert r.status == "error" and "PermissionError" in r.stderr
+    assert not target.exists()
 
 
 def test_default_sandbox_gives_no_warnings(tmp_path):

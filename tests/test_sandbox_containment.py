@@ -190,3 +190,49 @@ def test_big_file_is_capped(sb):
     assert result.status == entry["status"] == "error"
     assert "File too large" in result.stderr or "EFBIG" in result.stderr or "Errno 27" in result.stderr
     assert (sb.workdir("bigfile") / "big.bin").stat().st_size <= SMALL.file_size_mb * 2**20
+
+
+SHARED_MEMORY_CODE = """
+import multiprocessing as mp
+counter = mp.Value('i', 0, lock=True)
+squares = mp.Array('i', 4)
+
+def work(k):
+    with counter.get_lock():
+        counter.value += 1
+    squares[k] = k * k
+
+procs = [mp.Process(target=work, args=(k,)) for k in range(4)]
+for p in procs:
+    p.start()
+for p in procs:
+    p.join()
+print(counter.value, list(squares), [p.exitcode for p in procs])
+"""
+
+
+def test_multiprocessing_shared_memory_works(sb):
+    result, entry = run(sb, "shm", SHARED_MEMORY_CODE)
+    assert result.status == entry["status"] == "ok", result.stderr
+    assert result.stdout == "4 [0, 1, 4, 9] [0, 0, 0, 0]\n"
+    assert "private_shm" in entry["applied"]
+
+
+def test_dev_shm_is_private_to_the_call(sb):
+    host_file = Path("/dev/shm") / f"overopt-host-{os.getpid()}"
+    child_name = f"overopt-child-{os.getpid()}"
+    host_file.write_text("host secret")
+    try:
+        code = (f"import ctypes, os\nprint(sorted(os.listdir('/dev/shm')))\n"
+                f"open('/dev/shm/{child_name}', 'w').write('x')\n"
+                f"libc = ctypes.CDLL(None, use_errno=True)\n"
+                f"print('umount', libc.umount2(b'/dev/shm', 2))\nprint(sorted(os.listdir('/dev/shm')))")
+        result, entry = run(sb, "shm-private", code)
+        assert result.status == entry["status"] == "ok", result.stderr
+        assert result.stdout == f"[]\numount -1\n['{child_name}']\n"  # the host's file is not visible
+        assert not (Path("/dev/shm") / child_name).exists()  # the child's file never reached the host
+        # and the next call in the same episode starts with an empty /dev/shm again
+        result, _ = run(sb, "shm-private", "import os\nprint(os.listdir('/dev/shm'))")
+        assert result.stdout == "[]\n"
+    finally:
+        host_file.unlink()

@@ -455,7 +455,7 @@ def _short_tmp(wd: Path):
     if len(str(real)) <= _SOCKET_SAFE_TMPDIR:
         yield {"TMPDIR": str(real), "TMP": str(real), "TEMP": str(real)}
         return
-    bases = [b for b in ("/tmp", "/dev/shm", "/var/tmp", tempfile.gettempdir()) if os.path.isdir(b)]
+    bases = [b for b in ("/tmp", "/var/tmp", tempfile.gettempdir()) if os.path.isdir(b)]
     bases.sort(key=lambda b: str(real).startswith(os.path.realpath(b).rstrip("/") + "/"))  # non-ancestors first
     link = None
     for base in bases:

@@ -7,7 +7,7 @@ Python lacks), so it starts fast and imports nothing from the parent's environme
 Process tree::
 
     launcher (this script; its own session, so the parent can kill the whole group)
-      -> unshare(pid, net, ipc [, user]) ; fork
+      -> unshare(pid, net, ipc [, user]) ; [unshare(mount) ; private tmpfs on /dev/shm] ; fork
          init (pid 1 of the new pid namespace): forks the tool, waits, reports; when it exits the
                 kernel kills everything left in the namespace (daemons, fork-bomb children)
            -> tool: rlimits, new identity, no_new_privs, Landlock, fchdir(workdir), execve(argv)
@@ -28,7 +28,10 @@ import signal
 import sys
 
 # --- Linux constants (stable ABI) -----------------------------------------------------------------
-CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x8, 0x4000, 0x40000
+SHM_DIR = "/dev/shm"
 PR_SET_PDEATHSIG, PR_SET_KEEPCAPS, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 8, 24, 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, PR_CAP_AMBIENT_CLEAR_ALL = 47, 2, 4
 CAP_DAC_READ_SEARCH, CAP_LAST_CAP_GUESS = 2, 63
@@ -195,6 +198,28 @@ def enter_namespaces(mode: str) -> list[str]:
     return ["user_ns", "pid_ns", "net_ns"]
 
 
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    enc = (lambda v: v.encode() if v is not None else None)
+    _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
+           f"mount({target})")
+
+
+def private_shm(size_mb: int) -> list[str]:
+    """Give this process (and all it forks) its own empty, writable tmpfs on /dev/shm, in a new mount
+    namespace whose mounts do not propagate back to the host. Call after `enter_namespaces` (inside
+    its user namespace when not root). Returns ["private_shm"], or [] if the host refuses: then
+    nothing was mounted and /dev/shm stays the host's (Landlock keeps it read-only)."""
+    try:
+        unshare(CLONE_NEWNS)
+        # First cut propagation: only then can a mount below never reach the host's namespace.
+        _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+        _mount("overopt-shm", SHM_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+               f"size={int(size_mb)}m,nr_inodes=4096,mode=1777")
+    except OSError:
+        return []
+    return ["private_shm"]
+
+
 def set_limits(cfg: dict) -> list[str]:
     lim = cfg["rlimits"]
     applied = []
@@ -225,8 +250,8 @@ def _tool(cfg: dict, status_fd: int, applied: list[str]) -> None:
         applied = applied + set_limits(cfg)
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         if cfg.get("landlock_abi", 0) > 0:  # before the uid drop, so every listed path can be opened
-            applied += landlock_restrict(cfg["landlock_abi"], cfg["read_paths"], [cfg["workdir"]],
-                                         cfg["dev_paths"])
+            writable = [cfg["workdir"]] + ([SHM_DIR] if "private_shm" in applied else [])
+            applied += landlock_restrict(cfg["landlock_abi"], cfg["read_paths"], writable, cfg["dev_paths"])
         if cfg.get("uid") is not None:
             applied += drop_root(cfg["uid"], cfg.get("keep_read_search", False))
         os.fchdir(workdir_fd)
@@ -256,6 +281,8 @@ def main() -> None:
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the sandbox's owner died: die too
         if cfg.get("namespaces"):
             applied += enter_namespaces(cfg["namespaces"])
+            if cfg.get("shm_mb"):
+                applied += private_shm(cfg["shm_mb"])
     except BaseException as exc:  # noqa: BLE001
         _send(status_fd, {"event": "setup_error", "error": f"{type(exc).__name__}: {exc}",
                           "applied": applied})

@@ -89,6 +89,7 @@ DEFAULT_READ_PATHS = (
     "/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/ssl", "/etc/alternatives", "/etc/mime.types",
 )
 DEV_PATHS = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+SHM_MAX_MB = 64  # the private /dev/shm holds at most min(memory_mb, this) MiB
 UID_BASE, UID_SPAN = 1_000_000, 1_000_000
 
 _probe_cache: dict[tuple, dict] = {}
@@ -102,7 +103,9 @@ class LocalBackend(Backend):
       uid or user namespace) number of processes;
     - new pid, network and IPC namespaces (as root directly, else inside a user namespace): no network
       interfaces, and everything the call started dies with it;
-    - Landlock: writes only under the workdir, reads only under `read_paths` (system and Python
+    - a new mount namespace (same way) with a private tmpfs on /dev/shm, so POSIX semaphores and shared
+      memory (`multiprocessing.Value/Array/Lock`) work without touching the host's /dev/shm;
+    - Landlock: writes only under the workdir (and the private /dev/shm), reads only under `read_paths` (system and Python
       directories by default), no TCP bind/connect (ABI >= 4), no signals or abstract unix sockets
       out of the sandbox (ABI >= 6);
     - as root: a per-episode unprivileged uid with no capabilities (except CAP_DAC_READ_SEARCH when
@@ -198,6 +201,8 @@ class LocalBackend(Backend):
                             "unprivileged uid" if uid else None),
             "process_cleanup": "pid namespace: everything dies with the call" if pid_ns else None,
             "environment": "scrubbed: only the sandbox's own variables and those passed to exec",
+            "private_shm": f"own tmpfs on /dev/shm (at most {SHM_MAX_MB} MiB) in a private mount namespace"
+            if "private_shm" in applied else None,
         }
 
     # --- running --------------------------------------------------------------------------------
@@ -238,6 +243,7 @@ class LocalBackend(Backend):
             "rlimits": rlimits, "namespaces": cfg["namespaces"], "uid": uid,
             "keep_read_search": bool(uid is not None and cfg["landlock_abi"]),
             "landlock_abi": cfg["landlock_abi"], "read_paths": self.read_paths(), "dev_paths": list(DEV_PATHS),
+            "shm_mb": min(int(lim.memory_mb), SHM_MAX_MB) if cfg["namespaces"] else 0,
         }
         cfg_fd = os.memfd_create("overopt-sandbox-config", os.MFD_CLOEXEC)
         os.write(cfg_fd, marshal.dumps(child_cfg))

@@ -40,7 +40,7 @@ class Limits:
 
 # The protections besides the numeric limits, named as they appear in warnings and the ledger.
 PROTECTIONS = ("network", "filesystem_writes", "filesystem_reads", "signals", "process_cleanup",
-               "environment")
+               "environment", "private_shm")
 LIMIT_NAMES = ("cpu_seconds", "wall_seconds", "memory_mb", "output_bytes", "max_processes",
                "file_size_mb")
 
