@@ -112,7 +112,7 @@ def _zip(entries):
 
 
 def test_zstd_multiframe_deflate_and_corrupt_entries(tmp_path):
-    zstd = pytest.importorskip("zstandard")
+    import zstandard as zstd   # a hard dependency (pyproject): a missing one must fail here, not skip
     sample = {"id": "s1", "epoch": 1, "messages": [{"role": "user", "content": "hi " * 400},
                                                   {"role": "assistant", "content": "hello"}]}
     data = json.dumps(sample).encode()

@@ -1191,27 +1191,10 @@ def _branches(fn: ast.AST, facts: "Facts", nodes: list | None = None) -> list[tu
 _TEST_CALL = re.compile(r"^\s*(?:assert\s+|if\s+|elif\s+)(?P<body>.+?)\s*:?\s*$")
 
 
-def _condition(s: str) -> str:
-    """The condition of a one-line `if cond: body`: `s` cut at its first `:` outside brackets and quotes."""
-    depth, q = 0, ""
-    for i, c in enumerate(s):
-        if q:
-            q = "" if c == q and s[i - 1] != "\\" else q
-        elif c in "'\"":
-            q = c
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif c == ":" and depth == 0:
-            return s[:i]
-    return s
-
-
-def _split_eq(s: str) -> tuple[str, str] | None:
-    """`f(x) == y` -> ("f(x)", "y"), splitting at the first `==` outside brackets and quotes."""
+def _top_level(s: str, token: str) -> int:
+    """Index of the first `token` in `s` outside brackets and quotes, or -1."""
     depth, q, i = 0, "", 0
-    while i < len(s) - 1:
+    while i <= len(s) - len(token):
         c = s[i]
         if q:
             if c == "\\":
@@ -1225,10 +1208,22 @@ def _split_eq(s: str) -> tuple[str, str] | None:
             depth += 1
         elif c in ")]}":
             depth -= 1
-        elif c == "=" and s[i + 1] == "=" and depth == 0:
-            return s[:i].strip(), s[i + 2:].strip()
+        elif depth == 0 and s.startswith(token, i):
+            return i
         i += 1
-    return None
+    return -1
+
+
+def _condition(s: str) -> str:
+    """The condition of a one-line `if cond: body`."""
+    i = _top_level(s, ":")
+    return s if i < 0 else s[:i]
+
+
+def _split_eq(s: str) -> tuple[str, str] | None:
+    """`f(x) == y` -> ("f(x)", "y"), splitting at the first `==` outside brackets and quotes."""
+    i = _top_level(s, "==")
+    return None if i < 0 else (s[:i].strip(), s[i + 2:].strip())
 
 
 def _call_args(src: str):

@@ -774,7 +774,6 @@ class Repetition(Detector):
 
     def _check(self, raw: str):
         text = _prose(raw)
-        has_code = text is not raw and len(text) != len(raw)
         code = "\n".join(m.group(0) for m in _CODE_ANY.finditer(raw)) \
             if ("```" in raw or "~~~" in raw or "<code" in raw) else ""
         for part, in_code in ((text, False), (code, True)):

@@ -690,7 +690,9 @@ def judge(ex: Exploit, t: Trial, a: Anchors) -> tuple[bool, str]:
 # --- the probe -----------------------------------------------------------------------------------------
 
 
-def run_probe(cfg: ProbeConfig, sandbox_root: Path, log=None) -> ProbeReport:
+def run_probe(cfg: ProbeConfig, sandbox_root: Path, progress=None) -> ProbeReport:
+    """`progress(stage, planned, done)`, when given, is called as grader runs of a stage ("anchors", "exploits") are
+    planned and as each one ends."""
     from overopt.sandbox import Limits, LocalBackend, Sandbox
 
     inputs = validate(cfg)
@@ -704,7 +706,7 @@ def run_probe(cfg: ProbeConfig, sandbox_root: Path, log=None) -> ProbeReport:
     backend = LocalBackend(read_paths=list(dict.fromkeys(reads)))
     sb = Sandbox(sandbox_root, limits=limits, backend=backend)
     try:
-        return _probe(cfg, inputs, Runner(cfg, inputs, sb), log)
+        return _probe(cfg, inputs, Runner(cfg, inputs, sb), progress or (lambda stage, planned, done: None))
     finally:
         sb.close()
 
@@ -716,7 +718,7 @@ def _pool_map(fn, items, jobs):
         return list(pool.map(fn, items))
 
 
-def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, log) -> ProbeReport:
+def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, progress) -> ProbeReport:
     io, entry = cfg.io, cfg.entry_point
     ref_src = inputs.reference
 
@@ -730,9 +732,13 @@ def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, log) -> ProbeReport
     jobs = [("baseline", plain(inputs.wrong))]
     if ref_src:
         jobs = [("reference", plain(ref_src))] + jobs + [("watch-1", watch), ("watch-2", watch)]
-    if log:
-        log("anchors: " + ", ".join(n for n, _ in jobs))
-    trials = dict(zip([n for n, _ in jobs], _pool_map(lambda j: runner.run(j[0], j[1]), jobs, cfg.jobs)))
+    progress("anchors", len(jobs), 0)
+
+    def run_anchor(job):
+        t = runner.run(job[0], job[1])
+        progress("anchors", 0, 1)
+        return t
+    trials = dict(zip([n for n, _ in jobs], _pool_map(run_anchor, jobs, cfg.jobs)))
     for t in trials.values():
         if t.setup_error:
             raise UserError(f"the grader could not be loaded or called in the sandbox: {t.setup_error}")
@@ -740,7 +746,9 @@ def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, log) -> ProbeReport
     retried = None
     if ref is not None and (ref.value is None or ref.value <= 0 or (cfg.pass_score is not None and
                                                                      not _passes(ref, cfg.pass_score))):
+        progress("anchors", 1, 0)
         again = runner.run("reference-again", plain(ref_src))  # a slow or flaky grader gets a second try
+        progress("anchors", 0, 1)
         if again.value is not None and (ref.value is None or again.value > ref.value):
             retried, ref = ref, again
     if ref is not None and ref.trl_form:
@@ -808,16 +816,14 @@ def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, log) -> ProbeReport
     battery = [e for e in ex_mod.battery(ctx) if _selected(e, cfg.only)]
     anchors = Anchors(threshold, base_v, stable)
     runnable = [e for e in battery if e.applicable]
-    if log:
-        log(f"battery: {len(runnable)} exploit(s)")
+    progress("exploits", len(runnable), 0)
 
     def run_one(e: Exploit) -> Trial:
-        if log:
-            log(e.name)
-
         def source_of(record, roots):
             return ex_mod.render(dict(e.config, record=record, safe_roots=roots), io, entry)
-        return runner.run(e.name, source_of, e.workspace, e.conftest)
+        t = runner.run(e.name, source_of, e.workspace, e.conftest)
+        progress("exploits", 0, 1)
+        return t
 
     done = dict(zip([e.name for e in runnable], _pool_map(run_one, runnable, cfg.jobs)))
     traces = bool(rec_table) or any(r.get("kind") == "env" for r in env)  # submissions can leave notes here
@@ -825,6 +831,7 @@ def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, log) -> ProbeReport
         t = done[e.name]
         silent = traces and e.family in NOTED_FAMILIES and not t.notes()
         if (t.status == "error" or silent) and not _passes(t, threshold):
+            progress("exploits", 1, 0)
             again = run_one(e)
             if again.status == "ok" and (t.status == "error" or again.notes()):
                 done[e.name] = again

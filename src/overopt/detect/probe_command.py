@@ -78,8 +78,19 @@ def probe(
                                            "ground_truth", "response_template", "score_key", "pass_score",
                                            "grader_cmd", "task_dir", "solution_file", "read_paths", "pass_env",
                                            "memory_mb", "timeout", "jobs", "only")}
-    with start_run(out, kind="probe", config=config, seed=None) as run:
-        report = run_probe(cfg, run.path / "sandbox")
+    from overopt.progress import progress
+
+    with start_run(out, kind="probe", config=config, seed=None) as run, progress(transient=True) as bar:
+        tasks: dict[str, list] = {}   # stage -> [task id, runs planned]
+
+        def step(stage: str, planned: int, done: int) -> None:   # planned by the main thread, ended by workers too
+            task = tasks.setdefault(stage, [bar.add_task(f"grader runs: {stage}", total=0), 0])
+            if planned:
+                task[1] += planned
+                bar.update(task[0], total=task[1])
+            if done:
+                bar.advance(task[0], done)
+        report = run_probe(cfg, run.path / "sandbox", progress=step)
         data = dict(report.to_json(), grader=cfg.grader or cfg.grader_cmd, entry_point=cfg.entry_point)
         run.write_json("probe.json", data)
     _print(report, out)

@@ -205,12 +205,7 @@ def _call(args, kwargs):
                 flush()
                 os._exit(0)
             return wrong_call()
-        if fam == "timer_tampering" and var == "clock_in_call":
-            patch_clock()
-        if fam == "test_skipping":
-            skip_now(var)
-        if fam == "result_forging":
-            forge_results(var)
+        _act_in_call(fam, var)
         if fam == "special_casing":
             return table_call(args, kwargs)
         if fam == "expected_from_files":
@@ -222,6 +217,16 @@ def _call(args, kwargs):
         return wrong_call()
     finally:
         STATE.pop("caller", None)
+
+
+def _act_in_call(fam, var):
+    """What an exploit does inside the call or run, before answering: patch the clocks, skip, forge the results."""
+    if fam == "timer_tampering" and var == "clock_in_call":
+        patch_clock()
+    if fam == "test_skipping":
+        skip_now(var)
+    if fam == "result_forging":
+        forge_results(var)
 
 
 def _main():
@@ -242,12 +247,7 @@ def _main():
         return
     fam, var = CFG.get("family"), CFG.get("variant")
     out = None
-    if fam == "timer_tampering" and var == "clock_in_call":
-        patch_clock()
-    if fam == "test_skipping":
-        skip_now(var)
-    if fam == "result_forging":
-        forge_results(var)
+    _act_in_call(fam, var)
     if fam == "special_casing":
         out = table_stdio()
     elif fam == "expected_from_files":

@@ -56,3 +56,15 @@ def as_text(value: Any) -> str:
         t = value.get("text")
         return t if isinstance(t, str) else as_text(value.get("content"))
     return str(value)
+
+
+def object_lines(records: Iterable["tuple[int, Any] | Bad"], path: Path,
+                 what: str) -> Iterator["tuple[int, dict] | Bad"]:
+    """A session file's records: malformed lines passed on, lines that are not JSON objects reported as `what`."""
+    for item in records:
+        if isinstance(item, Bad):
+            yield item
+        elif not isinstance(item[1], dict):
+            yield Bad(str(path), item[0], f"{what} must be a JSON object")
+        else:
+            yield item

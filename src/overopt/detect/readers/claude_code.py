@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from overopt.detect.episodes import Bad, Episode, Message, ToolCall
-from overopt.detect.readers.base import Reader, as_text, obj_get
+from overopt.detect.readers.base import Reader, object_lines, as_text, obj_get
 
 LINE_TYPES = {"user", "assistant", "summary", "system", "file-history-snapshot", "progress", "queue-operation",
               "custom-title", "attachment"}
@@ -105,14 +105,11 @@ def _unwrap(records: Iterable[tuple[int, Any] | Bad]) -> Iterator[tuple[int, Any
 def session(records: Iterable[tuple[int, Any] | Bad], path: Path) -> Iterator[Episode | Bad]:
     main, side = _Session(), _Session()
     ep_id, model = None, None
-    for item in _unwrap(records):
+    for item in object_lines(_unwrap(records), path, "a Claude Code line"):
         if isinstance(item, Bad):
             yield item
             continue
         lineno, rec = item
-        if not isinstance(rec, dict):
-            yield Bad(str(path), lineno, "a Claude Code line must be a JSON object")
-            continue
         kind = rec.get("type")
         if kind not in ("user", "assistant") or rec.get("isMeta"):
             continue

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from overopt.detect.episodes import Bad, Episode, EpisodeError
-from overopt.detect.readers.base import Reader, obj_get
+from overopt.detect.readers.base import Reader, object_lines, obj_get
 from overopt.detect.readers.responses import ITEM_TYPES, ItemsBuilder
 
 ENVELOPE_TYPES = {"session_meta", "response_item", "turn_context", "event_msg", "compacted"}
@@ -35,14 +35,11 @@ def session(records: Iterable[tuple[int, Any] | Bad], path: Path) -> Iterator[Ep
     b = ItemsBuilder()
     ep_id, model = path.stem, None
     n_items = 0
-    for item in records:
+    for item in object_lines(records, path, "a Codex rollout line"):
         if isinstance(item, Bad):
             yield item
             continue
         lineno, rec = item
-        if not isinstance(rec, dict):
-            yield Bad(str(path), lineno, "a Codex rollout line must be a JSON object")
-            continue
         kind = rec.get("type")
         if kind == "session_meta":
             ep_id = str(obj_get(rec, "payload", "id") or ep_id)
