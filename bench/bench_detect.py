@@ -1,4 +1,4 @@
-"""Precision and recall per category of the rule detectors on three labelled sets, side by side.
+"""Precision and recall per category of the rule detectors on three labeled sets, side by side.
 
     python3 bench/bench_detect.py [--seed 0] [--misses new] [--json out.json]
 
@@ -8,7 +8,7 @@
 - new holdout: `overopt.detect.holdout_corpus.generate`, an independent set written from the category definitions and
   the research fact sheet *before* its author read the detectors' code, and not edited to fit them (343 episodes,
   >= 12 positives per category, 140+ hard negatives). The most honest of the three.
-- real: `../shared/realdata/scan-dev/` (`--real DIR`), 170 real transcripts from public sources, hand-labelled by
+- real: `../shared/realdata/scan-dev/` (`--real DIR`), 170 real transcripts from public sources, hand-labeled by
   someone who did not write the rules. Printed with support and Wilson 95% intervals; skipped with a note when the
   folder is absent.
 Target: precision and recall >= 0.9 per category on the main set; as high as honestly possible on the holdouts;
@@ -36,7 +36,7 @@ REAL_DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "sc
 
 
 def load_real(folder: Path) -> list[tuple[dict, set]] | None:
-    """(episode, labelled categories) pairs of a labelled real set: episodes.jsonl + labels.jsonl, joined on id."""
+    """(episode, labeled categories) pairs of a labeled real set: episodes.jsonl + labels.jsonl, joined on id."""
     eps, labels = folder / "episodes.jsonl", folder / "labels.jsonl"
     if not (eps.is_file() and labels.is_file()):
         return None
@@ -110,7 +110,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--misses", choices=["main", "old", "new", "real"])
-    ap.add_argument("--real", type=Path, default=REAL_DEFAULT, help="labelled real set (episodes.jsonl + labels.jsonl)")
+    ap.add_argument("--real", type=Path, default=REAL_DEFAULT, help="labeled real set (episodes.jsonl + labels.jsonl)")
     ap.add_argument("--json", help="write the numbers to this file")
     a = ap.parse_args()
     sets = {"main": generate(seed=a.seed), "old": holdout(seed=a.seed + 1), "new": holdout_corpus.generate(seed=a.seed)}

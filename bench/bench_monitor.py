@@ -2,7 +2,7 @@
 
     python bench/bench_monitor.py [--steps 40] [--every K] [--seed 0]
 
-One real GRPO run on the rlhf lab's quick world (its cached reference policy; two freshly initialised
+One real GRPO run on the rlhf lab's quick world (its cached reference policy; two freshly initialized
 reward models stand in for the proxy and the test RM: scoring costs the same trained or not, and
 nothing is trained but the policy), with `OverOptimizationCallback` attached in warn mode at the
 monitor's default settings. The monitor times its own work (sampling, KL, scoring, fits, logging,

@@ -2,7 +2,7 @@
 
     python3 bench/bench_scan_throughput.py [--size-mb 1024] [--mix traffic|corpus] [--keep]
 
-Writes a file of the given size from the labelled corpus (unique ids), runs
+Writes a file of the given size from the labeled corpus (unique ids), runs
 `python3 -m overopt scan FILE --out DIR -q` in a child process, and prints episodes per second per
 core (episodes / the child's CPU seconds: the scanner is single-threaded) and the child's peak RSS.
 It also scans a file a tenth of the size, so flat memory shows as the same peak on both.

@@ -57,7 +57,7 @@ def test_weights_special_cases():
 
 def test_selection_by_proxy_not_by_gold():
     proxy = np.array([[0.0, 1.0, 2.0]])
-    gold = np.array([[5.0, 0.0, -5.0]])  # the proxy's favourite is the worst by gold
+    gold = np.array([[5.0, 0.0, -5.0]])  # the proxy's favorite is the worst by gold
     assert best_of_n(proxy, gold, [3])[0] == pytest.approx(-5.0)
     assert best_of_n(proxy, gold, [1])[0] == pytest.approx(0.0)
     assert math.isclose(best_of_n(proxy, gold, [2])[0], (0.0 - 5.0 - 5.0) / 3)

@@ -12,7 +12,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import overopt.worlds.control as control
-from overopt.errors import UserError
+from overopt.errors import InputError
 from overopt.integrations.true_objective import EPISODE_TRUE_KEY, TRUE_KEY, TrueObjective
 from overopt.worlds.control.agents import (QLearningConfig, evaluate, intended_policy,
                                            train_qlearning)
@@ -126,14 +126,14 @@ def test_tomato_is_reproducible_per_seed():
     lambda: gym.make("overopt/BoatRace-v0", laps=2.5),
 ])
 def test_bad_settings_raise_user_error(make):
-    with pytest.raises(UserError):
+    with pytest.raises(InputError):
         make()
 
 
 def test_bad_action_raises_user_error():
     env = BoatRaceEnv()
     env.reset(seed=0)
-    with pytest.raises(UserError, match="action"):
+    with pytest.raises(InputError, match="action"):
         env.step(7)
 
 
@@ -160,9 +160,9 @@ def test_true_objective_wrapper_on_any_env():
     # the evaluation loop of the control lab reads it like a built-in world
     observed, true = evaluate(env, lambda obs, e: 0, [0, 1])
     assert observed > 0 and 0 < true <= observed
-    with pytest.raises(UserError, match="callable"):
+    with pytest.raises(InputError, match="callable"):
         TrueObjective(gym.make("CartPole-v1"), 3.0)
-    with pytest.raises(UserError, match="TrueObjective"):
+    with pytest.raises(InputError, match="TrueObjective"):
         evaluate(gym.make("CartPole-v1"), lambda obs, e: 0, [0])
 
 
@@ -175,7 +175,7 @@ def test_qlearning_is_reproducible_and_validates():
     assert tables[0].keys() == tables[1].keys()
     assert all(np.array_equal(tables[0][k], tables[1][k]) for k in tables[0])
     for bad in (dict(episodes=0), dict(alpha=1.5), dict(gamma=0.0), dict(epsilon_end=-0.1)):
-        with pytest.raises(UserError):
+        with pytest.raises(InputError):
             QLearningConfig(**bad).validate()
 
 
@@ -183,6 +183,6 @@ def test_ppo_without_stable_baselines3_gives_install_hint(monkeypatch):
     from overopt.worlds.control import ppo
 
     monkeypatch.setitem(sys.modules, "stable_baselines3", None)  # as if not installed
-    with pytest.raises(UserError, match=r"pip install 'overopt\[sb3\]'"):
+    with pytest.raises(InputError, match=r"pip install 'overopt\[sb3\]'"):
         ppo.require_sb3()
     assert ppo.sb3_available() is False

@@ -119,7 +119,7 @@ def test_fabricated_agent_claims_a_test_run_it_never_made():
 
 
 def test_fabricated_hard_negatives_backed_or_not_a_claim():
-    # a custom test tool: recognised by its output, not its name
+    # a custom test tool: recognized by its output, not its name
     e = ep(user(TASK), asst(None, calls=[("c1", "check_solution", {"target": "solution.py"})]),
            tool("c1", "collected 12 items\n\n............\n12 passed in 0.41s"),
            asst("I ran the tests: 12 passed."))
@@ -156,7 +156,7 @@ def test_claims_of_kinds_and_positions():
     cs = view_of(e).claims
     assert [c.kind for c in cs] == ["check", "check"]
     assert cs[0].where == "messages[1].content" and "investigating" in cs[0].text
-    quiet = ep(user("Summarise this traceback: ValueError ..."),
+    quiet = ep(user("Summarize this traceback: ValueError ..."),
                asst("After investigating the traceback, I found the bad value comes from parse()."))
     assert claims_of(view_of(quiet)) == []
 
@@ -189,7 +189,7 @@ def test_repetition_across_turns():
         calls += [asst(None, calls=[(f"c{k}", "bash", {"command": "cat setup.cfg"})]), tool(f"c{k}", "[metadata]\nname = x")]
     assert flags(REP, ep(user(TASK), *calls))
     para = ("I will now look at the configuration file to understand how the package is built, and then I will "
-            "decide which function needs to change to make the behaviour match the issue.")
+            "decide which function needs to change to make the behavior match the issue.")
     turns = []
     for k in range(3):
         turns += [asst(para, calls=[(f"d{k}", "bash", {"command": f"ls dir{k}"})]), tool(f"d{k}", "a.py")]

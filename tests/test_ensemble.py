@@ -64,10 +64,10 @@ def test_ensemble_scorer_combines_and_shares_member_scores():
 
 
 def test_standardised_members_are_z_scored_against_reference_samples():
-    # member 1 is member 0 shifted by +10 and scaled by 3: standardised, they agree exactly
+    # member 1 is member 0 shifted by +10 and scaled by 3: standardized, they agree exactly
     m0 = Fixed({"a": 0.0, "b": 1.0, "c": 2.0}, "m0")
     m1 = Fixed({"a": 10.0, "b": 13.0, "c": 16.0}, "m1")
-    ens = EnsembleScorer.standardised([m0, m1], ["q"] * 3, ["a", "b", "c"], "uwo", uwo_lambda=1.0)
+    ens = EnsembleScorer.standardized([m0, m1], ["q"] * 3, ["a", "b", "c"], "uwo", uwo_lambda=1.0)
     z = ZScore.fit(np.array([0.0, 1.0, 2.0]))
     np.testing.assert_allclose(ens(["q"] * 3, ["a", "b", "c"]), z(np.array([0.0, 1.0, 2.0])))
     np.testing.assert_allclose(ens.disagreement(["q"] * 2, ["a", "c"]), [0.0, 0.0], atol=1e-12)

@@ -38,7 +38,7 @@ def test_lab_mitigations_tiny_writes_its_outputs(tmp_path, capsys, one_thread):
         assert mon[key] is not None
     assert mon["stop_step"] in (0, 2, 4)
     curves = list(csv.DictReader(open(out / "curves.csv")))
-    assert {"test_rm", "ens_wco", "gold", "optimised"} <= set(curves[0])
+    assert {"test_rm", "ens_wco", "gold", "optimized"} <= set(curves[0])
     for f in ("ensembles.png", "kl_sweep.png", "monitor.png", "report.md", "monitor/monitor.jsonl"):
         assert (out / f).stat().st_size > 0
     assert json.loads((out / "status.json").read_text())["state"] == "complete"

@@ -6,7 +6,7 @@ from overopt.detect.base import CATEGORIES, SIGNALS, Finding
 from overopt.detect.detectors import all_detectors, run_detectors, select
 from overopt.detect.episodes import parse_episode
 from overopt.detect.refusal import assess_request, find_refusal
-from overopt.errors import UserError
+from overopt.errors import InputError
 
 DETS = select(["refusal", "over_refusal"])
 
@@ -25,7 +25,7 @@ def cats(user, assistant, **kw):
     return {f.category for f in findings(chat(user, assistant, **kw))}
 
 
-# ---- recognising a refusal and its kind ---------------------------------------------------------------
+# ---- recognizing a refusal and its kind ---------------------------------------------------------------
 
 @pytest.mark.parametrize("text", ["I can't fulfill that request.", "I can’t carry out that request.",
                                   "Sorry, I can't comply with that request.", "I must respectfully decline.",
@@ -213,7 +213,7 @@ def test_refusal_is_a_signal_and_sycophancy_a_category():
     dets = all_detectors()
     assert any("refusal" in d.signals for d in dets)
     assert {d.name for d in select(["refusal"])} == {d.name for d in select(["over_refusal"])}
-    with pytest.raises(UserError, match="refusal"):
+    with pytest.raises(InputError, match="refusal"):
         select(["refusals"])
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from overopt.errors import UserError
+from overopt.errors import InputError
 from overopt.sandbox import Limits, LocalBackend, Sandbox, SandboxWarning, calculate, ToolError
 
 FAST = Limits(cpu_seconds=2, wall_seconds=5, memory_mb=256)
@@ -180,9 +180,9 @@ def test_default_sandbox_gives_no_warnings(tmp_path):
 
 
 def test_bad_settings_are_user_errors(tmp_path):
-    with pytest.raises(UserError):
+    with pytest.raises(InputError):
         Limits(cpu_seconds=0)
-    with pytest.raises(UserError):
+    with pytest.raises(InputError):
         Sandbox(tmp_path, outage_rate=1.5)
 
 

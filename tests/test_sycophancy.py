@@ -1,6 +1,6 @@
 """Sycophancy: giving in to evidence-free pushback, flattering agreement, needless apology; each with hard negatives.
 
-Real transcripts: tests/data/sycophancy/sycobench_real.jsonl (see the README there for source and licence)."""
+Real transcripts: tests/data/sycophancy/sycobench_real.jsonl (see the README there for source and license)."""
 
 import json
 from pathlib import Path

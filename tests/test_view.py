@@ -1,4 +1,4 @@
-"""The normalised episode view: reasoning, code with its origin, commands and outputs, test runs, visible tests."""
+"""The normalized episode view: reasoning, code with its origin, commands and outputs, test runs, visible tests."""
 
 import json
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from overopt.errors import UserError
+from overopt.errors import InputError
 from overopt.measure.overoptimization import MeasureConfig, OptimizationSetup
 from overopt.optimize.rl import RLConfig
 
@@ -37,10 +37,10 @@ class CheckpointConfig:
 
 
 def read_prompts(path: str | Path) -> list[str]:
-    """Prompts from JSONL (`{"prompt": str}` per line); a bad line is a UserError naming file:line."""
+    """Prompts from JSONL (`{"prompt": str}` per line); a bad line is a InputError naming file:line."""
     p = Path(path)
     if not p.is_file():
-        raise UserError("prompts file not found", path=p)
+        raise InputError("prompts file not found", path=p)
     prompts = []
     with open(p, "rb") as fh:
         for i, raw in enumerate(fh, 1):
@@ -49,21 +49,21 @@ def read_prompts(path: str | Path) -> list[str]:
             try:
                 row = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise UserError(f"not a JSON line ({exc})", path=p, line=i) from None
+                raise InputError(f"not a JSON line ({exc})", path=p, line=i) from None
             if not isinstance(row, dict) or not isinstance(row.get("prompt"), str) or not row["prompt"]:
-                raise UserError('expected an object with a non-empty string "prompt"', path=p, line=i)
+                raise InputError('expected an object with a non-empty string "prompt"', path=p, line=i)
             prompts.append(row["prompt"])
     if not prompts:
-        raise UserError("no prompts in file", path=p)
+        raise InputError("no prompts in file", path=p)
     return prompts
 
 
 def _model_dir(path: str, what: str) -> Path:
     p = Path(path)
     if not p.is_dir():
-        raise UserError(f"{what} not found (expected a local Hugging Face model folder)", path=p)
+        raise InputError(f"{what} not found (expected a local Hugging Face model folder)", path=p)
     if not (p / "config.json").is_file():
-        raise UserError(f"{what} has no config.json: not a Hugging Face model folder", path=p)
+        raise InputError(f"{what} has no config.json: not a Hugging Face model folder", path=p)
     return p
 
 
@@ -74,7 +74,7 @@ def validate(cfg: CheckpointConfig) -> list[str]:
     if cfg.gold_rm is not None:
         _model_dir(cfg.gold_rm, "gold reward model")
     if cfg.dtype not in DTYPES:
-        raise UserError(f"unknown dtype {cfg.dtype!r} (expected one of {', '.join(DTYPES)})")
+        raise InputError(f"unknown dtype {cfg.dtype!r} (expected one of {', '.join(DTYPES)})")
     return read_prompts(cfg.prompts)
 
 
@@ -109,7 +109,7 @@ def load_setup(cfg: CheckpointConfig, prompts: list[str], seed: int) -> Optimiza
 
 def run_checkpoints(cfg: CheckpointConfig, prompts: list[str], seed: int, run) -> dict:
     from overopt.measure.overoptimization import (CURVE_COLUMNS, bon_pool, measure_best_of_n, measure_rl,
-                                                  normalisers)
+                                                  normalizers)
     from overopt.progress import progress
     from overopt.report.overoptimization import finish
     from overopt.seeding import seed_everything
@@ -127,7 +127,7 @@ def run_checkpoints(cfg: CheckpointConfig, prompts: list[str], seed: int, run) -
         t = bar.add_task("loading checkpoints", total=None)
         setup = load_setup(cfg, prompts, seed)
         bar.update(t, total=1, completed=1)
-        z = normalisers(setup, cfg.measure, seed)
+        z = normalizers(setup, cfg.measure, seed)
         mcfg = cfg.measure
         t = bar.add_task("best-of-n pool", total=min(len(setup.eval_prompts), mcfg.bon_prompts) * mcfg.bon_pool)
         pool = bon_pool(setup, mcfg, seed, on_batch=lambda k: bar.advance(t, k))

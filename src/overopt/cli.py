@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from overopt.errors import UserError
+from overopt.errors import OveroptError
 
 app = typer.Typer(
     help="Make reward over-optimization visible, measurable and stoppable.\n\n"
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     _quiet_libraries()
     try:
         app(args=argv)  # standalone: usage errors print click's message and exit 2
-    except UserError as exc:
+    except OveroptError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
 

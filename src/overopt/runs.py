@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterator
 
-from overopt.errors import UserError
+from overopt.errors import InputError
 from overopt.seeding import torch_threads
 
 TRACKED_PACKAGES = (
@@ -115,9 +115,9 @@ def start_run(out: str | Path, *, kind: str, config: Any, seed: int | None,
     """
     path = Path(out)
     if path.exists() and not path.is_dir():
-        raise UserError("output path exists and is not a folder", path=path)
+        raise InputError("output path exists and is not a folder", path=path)
     if path.exists() and any(path.iterdir()) and not overwrite:
-        raise UserError("output folder is not empty", path=path)
+        raise InputError("output folder is not empty", path=path)
     path.mkdir(parents=True, exist_ok=True)
     # A finished run's files from an earlier run in the same folder must not survive.
     for stale in ("status.json", "report.md"):

@@ -5,7 +5,7 @@
 - the process is given inputs only, fresh random ones each run (`fixture_task.random_inputs`);
   the expected answers are computed by the grader after the process has exited;
 - function results come back as one JSON line after a fresh nonce: exiting early leaves no such
-  line, and an object with a lying `__eq__` is serialised to what it really holds;
+  line, and an object with a lying `__eq__` is serialized to what it really holds;
 - the grader compares plain data with exact types, all or nothing; no clock enters the score.
 """
 

@@ -4,7 +4,7 @@ Reproduces, in code written for this project, the grading path of volcengine/ver
 `verl/utils/reward_score/prime_code/{__init__,utils,testing_util}.py` and the code branch of
 `verl.utils.reward_score.default_compute_score` (data_source in codecontests/apps/codeforces/taco,
 no sandbox URL): `prime_code.compute_score(solution_str, ground_truth, continuous=True)`, then
-`float(res[0])`. Behaviours kept because they decide what a submission can get away with:
+`float(res[0])`. Behaviors kept because they decide what a submission can get away with:
 
 - the code is `completion.split("```python")[-1].split("```")[0]`; ground_truth is the row's JSON
   string (`inputs`, `outputs`, optional `fn_name`);

@@ -10,7 +10,7 @@ The shape many GRPO tutorials and notebooks use for code tasks (MBPP, or any dat
 - the reward is the fraction of asserts that raise no Exception.
 
 Real holes (confirmed by hand-written exploits in tests/test_probe_fixtures.py):
-- always_equal: `==` is the submission's object's `__eq__`, nothing is serialised;
+- always_equal: `==` is the submission's object's `__eq__`, nothing is serialized;
 - special_casing: the asserts are the visible examples;
 - expected_from_frames: the reward function's frame holds `test`, the assert being run, and
   `tests`, all of them: parse the literal after `==`;

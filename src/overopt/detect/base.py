@@ -11,7 +11,7 @@ CATEGORIES = (
     "grader_tampering", "fabricated_action", "metagaming", "repetition", "stock_phrase",
     "over_refusal", "sycophancy",
 )
-# signals: behaviour users track that is not a hack in itself (findings with these categories are counted apart)
+# signals: behavior users track that is not a hack in itself (findings with these categories are counted apart)
 SIGNALS = ("refusal",)
 EVIDENCE_CHARS = 600
 

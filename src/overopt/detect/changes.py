@@ -1,6 +1,6 @@
 """What an episode changed in code: unified diff hunks, tool-call file writes, shell commands.
 
-Read from the episode's normalised view (`overopt.detect.view`): its written and executed code blocks, whatever
+Read from the episode's normalized view (`overopt.detect.view`): its written and executed code blocks, whatever
 format or tool they came from; quoted code is left out. Code detectors look at `FileChange`s. For each one they get
 the added lines, the removed lines and, where it parses, the AST of the post-change text (a new file's whole text, or
 each hunk's "after" side: context plus added lines), with a map back to which lines were added, so a rule only fires
@@ -228,7 +228,7 @@ _PYTHONISH = re.compile(r"^\s*(def |class |import |from \w|if |for |while |retur
 
 
 def collect(episode: Episode) -> Changes:
-    """Every code change and shell command in an episode, read from its normalised view: the diff, files written by
+    """Every code change and shell command in an episode, read from its normalized view: the diff, files written by
     tool calls (any tool name), heredocs, patches, `<file path=...>` blocks and code blocks of the answer. Code the
     model only quoted (in its reasoning, from the prompt, or as an example it rejects) is not a change."""
     files: list[FileChange] = []

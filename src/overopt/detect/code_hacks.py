@@ -1,7 +1,7 @@
 """Code hacks: test tampering, early exits, always-equal objects, pytest report patching,
 special-casing the tests, and tampering with the grader or its timer.
 
-Each detector reads the episode's code changes (see `changes.py`, built from the normalised view in `view.py`): the
+Each detector reads the episode's code changes (see `changes.py`, built from the normalized view in `view.py`): the
 AST of what was written where it parses, the added/removed lines otherwise (line rules: garbled or cut code), and the
 shell commands run. Code the model only quoted is never scanned. Special-casing also reads the visible tests of the
 view (prompt, tool outputs, test files) as (input, expected output) data.

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from overopt.detect.readers import FORMATS
-from overopt.errors import UserError
+from overopt.errors import InputError
 
 
 def scan(
@@ -43,15 +43,15 @@ def scan(
 
     for f in files:
         if not f.exists():
-            raise UserError("input file not found", path=f)
+            raise InputError("input file not found", path=f)
         if f.is_dir():
-            raise UserError("is a folder; pass the episode files inside it", path=f)
+            raise InputError("is a folder; pass the episode files inside it", path=f)
     if fmt != "auto" and fmt not in FORMATS:
-        raise UserError(f"unknown --format {fmt!r} (one of: auto, {', '.join(FORMATS)})")
+        raise InputError(f"unknown --format {fmt!r} (one of: auto, {', '.join(FORMATS)})")
     if not 0.0 <= min_confidence <= 1.0:
-        raise UserError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
+        raise InputError(f"--min-confidence must be between 0 and 1, got {min_confidence}")
     if top < 0 or judge_max < 0:
-        raise UserError("--top and --judge-max must not be negative")
+        raise InputError("--top and --judge-max must not be negative")
     judge = settings_from(judge_url, judge_model, judge_timeout)
     cfg = ScanConfig(files=[str(f) for f in files], categories=list(category) if category else None,
                      min_confidence=min_confidence, top_examples=top, judge=judge, judge_max=judge_max,
@@ -76,7 +76,7 @@ def scan(
             err.print(f"[yellow]warning:[/] … and {res.malformed - len(res.warnings)} more malformed records "
                       f"(see {out / 'malformed.jsonl'})", markup=True, highlight=False)
         if res.episodes == 0:
-            raise UserError(f"no readable episodes in {len(files)} file(s) "
+            raise InputError(f"no readable episodes in {len(files)} file(s) "
                             f"({res.malformed} malformed records, see {out / 'malformed.jsonl'})")
     if not quiet:
         _print_table(res.summary, out)

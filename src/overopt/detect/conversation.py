@@ -590,7 +590,7 @@ class Metagaming(Detector):
                 if _REJECT_AFTER.search(after[:120]) or _DECLINE_AFTER.search(after):
                     continue   # "we could hard-code them, but that would be cheating"
                 if _THIRD_PARTY.search(_clause_before(text, mm.start())):
-                    continue   # "an attacker could trick the checker": someone else's behaviour
+                    continue   # "an attacker could trick the checker": someone else's behavior
                 if _TOLD_NOT.search(_sentence_before(text, mm.start())) or \
                         (to_user and _TO_USER.search(_clause_before(text, mm.start()))):
                     continue   # "the code you told me not to write to get past the tests"; advice to the user

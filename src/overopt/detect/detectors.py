@@ -9,7 +9,7 @@ from overopt.detect.conversation import CONVERSATION_DETECTORS
 from overopt.detect.episodes import Episode
 from overopt.detect.refusal import Refusals
 from overopt.detect.sycophancy import Sycophancy
-from overopt.errors import UserError
+from overopt.errors import InputError
 
 
 def all_detectors() -> list[Detector]:
@@ -23,7 +23,7 @@ def select(categories: list[str] | None = None) -> list[Detector]:
         return dets
     unknown = [c for c in categories if c not in CATEGORIES and c not in SIGNALS]
     if unknown:
-        raise UserError(f"unknown category {unknown[0]!r}; choose from {', '.join(CATEGORIES + SIGNALS)}")
+        raise InputError(f"unknown category {unknown[0]!r}; choose from {', '.join(CATEGORIES + SIGNALS)}")
     return [d for d in dets if (set(d.categories) | set(d.signals)) & set(categories)]
 
 

@@ -39,7 +39,7 @@ from pathlib import Path
 from overopt.detect import exploits as ex_mod
 from overopt.detect import probe_runtime as rt
 from overopt.detect.exploits import FAMILIES, NO_ANSWER_FAMILIES, TEST_FILE, BatteryContext, Exploit
-from overopt.errors import UserError
+from overopt.errors import InputError
 
 RESULT_TAG = "OVEROPT_PROBE_RESULT"
 RECORD_NAME = "_overopt_records.jsonl"
@@ -212,83 +212,83 @@ def _find_module(module: str, user_dir: str):
 def _read_source(path: str, what: str) -> str:
     p = Path(path)
     if not p.is_file():
-        raise UserError(f"{what} not found", path=p)
+        raise InputError(f"{what} not found", path=p)
     try:
         text = p.read_text()
         compile(text, str(p), "exec")
     except UnicodeDecodeError:
-        raise UserError(f"{what} is not UTF-8 text", path=p) from None
+        raise InputError(f"{what} is not UTF-8 text", path=p) from None
     except SyntaxError as exc:
-        raise UserError(f"{what} is not valid Python: {exc.msg}", path=p, line=exc.lineno) from None
+        raise InputError(f"{what} is not valid Python: {exc.msg}", path=p, line=exc.lineno) from None
     return text
 
 
 def validate(cfg: ProbeConfig) -> Inputs:
-    """Check the settings and read the files; bad input raises UserError."""
+    """Check the settings and read the files; bad input raises InputError."""
     from overopt.detect.probe_adapters import ADAPTERS
 
     if (cfg.grader is None) == (cfg.grader_cmd is None):
-        raise UserError("give exactly one of --grader MODULE:FUNCTION or --grader-cmd \"CMD\"")
+        raise InputError("give exactly one of --grader MODULE:FUNCTION or --grader-cmd \"CMD\"")
     if cfg.entry_point is not None and not cfg.entry_point.isidentifier():
-        raise UserError(f"--entry-point must be a Python identifier, got {cfg.entry_point!r}")
+        raise InputError(f"--entry-point must be a Python identifier, got {cfg.entry_point!r}")
     if cfg.stdio and cfg.entry_point:
-        raise UserError("give --entry-point NAME (function submissions) or --stdio (stdin/stdout programs), not both")
+        raise InputError("give --entry-point NAME (function submissions) or --stdio (stdin/stdout programs), not both")
     if cfg.adapter not in ADAPTERS:
-        raise UserError(f"--adapter must be one of {', '.join(ADAPTERS)}, got {cfg.adapter!r}")
+        raise InputError(f"--adapter must be one of {', '.join(ADAPTERS)}, got {cfg.adapter!r}")
     if cfg.grader is not None:
         if cfg.grader.count(":") != 1 or not all(cfg.grader.split(":")):
-            raise UserError(f"--grader must look like module:function, got {cfg.grader!r}")
+            raise InputError(f"--grader must look like module:function, got {cfg.grader!r}")
         if not cfg.stdio and not cfg.entry_point:
-            raise UserError("--grader needs --entry-point NAME (the function the submissions define) or --stdio "
+            raise InputError("--grader needs --entry-point NAME (the function the submissions define) or --stdio "
                             "(the submissions are stdin/stdout programs)")
         module = cfg.grader.split(":")[0]
         spec, why = _find_module(module, str(Path(cfg.user_dir).resolve()))
         if spec is None:
-            raise UserError(f"grader module {module!r} not found in {Path(cfg.user_dir).resolve()} or on sys.path{why}")
+            raise InputError(f"grader module {module!r} not found in {Path(cfg.user_dir).resolve()} or on sys.path{why}")
     else:
         if not cfg.task_dir:
-            raise UserError("--grader-cmd needs --task-dir DIR (the task's files, copied fresh for each exploit)")
+            raise InputError("--grader-cmd needs --task-dir DIR (the task's files, copied fresh for each exploit)")
         if not Path(cfg.task_dir).is_dir():
-            raise UserError("task folder not found", path=cfg.task_dir)
+            raise InputError("task folder not found", path=cfg.task_dir)
         if not cfg.stdio and not cfg.entry_point:
             cfg.entry_point = "solve"
         sf = Path(cfg.solution_file)
         if sf.is_absolute() or ".." in sf.parts or not sf.parts:
-            raise UserError(f"--solution-file must be a path inside the task folder, got {cfg.solution_file!r}")
+            raise InputError(f"--solution-file must be a path inside the task folder, got {cfg.solution_file!r}")
         for flag, val in (("--adapter", cfg.adapter != "auto"), ("--ground-truth", cfg.ground_truth),
                           ("--response-template", cfg.response_template), ("--score-key", cfg.score_key)):
             if val:
-                raise UserError(f"{flag} applies to --grader (a Python function), not to --grader-cmd")
+                raise InputError(f"{flag} applies to --grader (a Python function), not to --grader-cmd")
     if cfg.timeout <= 0:
-        raise UserError(f"--timeout must be positive, got {cfg.timeout}")
+        raise InputError(f"--timeout must be positive, got {cfg.timeout}")
     if cfg.memory_mb <= 0:
-        raise UserError(f"--memory-mb must be positive, got {cfg.memory_mb}")
+        raise InputError(f"--memory-mb must be positive, got {cfg.memory_mb}")
     if cfg.jobs < 1:
-        raise UserError(f"--jobs must be at least 1, got {cfg.jobs}")
+        raise InputError(f"--jobs must be at least 1, got {cfg.jobs}")
     if cfg.response_template is not None and "{code}" not in cfg.response_template:
-        raise UserError("--response-template must contain {code} (where the submission goes)")
+        raise InputError("--response-template must contain {code} (where the submission goes)")
     for p in cfg.read_paths:
         if not Path(p).exists():
-            raise UserError("--read-path not found", path=p)
+            raise InputError("--read-path not found", path=p)
     for name in cfg.pass_env:
         if name not in os.environ:
-            raise UserError(f"--pass-env {name}: not set in your environment")
+            raise InputError(f"--pass-env {name}: not set in your environment")
     if cfg.only:
         names = ex_mod.all_names()
         bad = [e for e in cfg.only if e not in names]
         if bad:
-            raise UserError(f"unknown exploit {bad[0]!r}; choose a family ({', '.join(FAMILIES)}) or family/variant")
+            raise InputError(f"unknown exploit {bad[0]!r}; choose a family ({', '.join(FAMILIES)}) or family/variant")
     reference = _read_source(cfg.reference, "reference solution") if cfg.reference else None
     wrong = _read_source(cfg.wrong, "wrong solution") if cfg.wrong else ex_mod.baseline_source(cfg.entry_point, cfg.io)
     inputs = Inputs(reference, wrong)
     if cfg.ground_truth:
         p = Path(cfg.ground_truth)
         if not p.is_file():
-            raise UserError("ground-truth file not found", path=p)
+            raise InputError("ground-truth file not found", path=p)
         try:
             inputs.row = json.loads(p.read_text())
         except json.JSONDecodeError as exc:
-            raise UserError(f"ground truth is not valid JSON: {exc.msg}", path=p, line=exc.lineno) from None
+            raise InputError(f"ground truth is not valid JSON: {exc.msg}", path=p, line=exc.lineno) from None
         inputs.has_row = True
     return inputs
 
@@ -741,7 +741,7 @@ def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, progress) -> ProbeR
     trials = dict(zip([n for n, _ in jobs], _pool_map(run_anchor, jobs, cfg.jobs)))
     for t in trials.values():
         if t.setup_error:
-            raise UserError(f"the grader could not be loaded or called in the sandbox: {t.setup_error}")
+            raise InputError(f"the grader could not be loaded or called in the sandbox: {t.setup_error}")
     ref, base = trials.get("reference"), trials["baseline"]
     retried = None
     if ref is not None and (ref.value is None or ref.value <= 0 or (cfg.pass_score is not None and

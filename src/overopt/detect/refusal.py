@@ -24,7 +24,7 @@ from overopt.detect.base import Detector, Finding, span
 from overopt.detect.episodes import Episode, Message
 from overopt.detect.view import split_reasoning
 
-# ---- recognising a refusal ----------------------------------------------------------------------
+# ---- recognizing a refusal ----------------------------------------------------------------------
 
 _ACT = (r"(help|assist|provide|fulfil+|comply|create|write|generate|give|share|support|engage|participate|produce|"
         r"offer|do\s+(that|this|so|it)|answer|carry\s+out|complete|continue|discuss|recommend|condone|encourage|"
@@ -317,7 +317,7 @@ _VERB_FORMS = _forms("kill murder assassinate slaughter execute behead strangle 
 _VERB_FORMS["vandalize"] = _VERB_FORMS["vandalise"] = "vandalize"
 _VERB_FORMS["euthanise"] = "euthanize"
 # multiword harm phrases rewritten to one verb before reading ("set the barn on fire" -> "torch the barn")
-_NORMALISE = [(re.compile(rx), rep) for rx, rep in (
+_NORMALIZE = [(re.compile(rx), rep) for rx, rep in (
     (r"\bset\s+fire\s+to\b", "torch"), (r"\bset\s+((?:[\w']+\s+){0,3}?)on\s+fire\b", r"torch \1"),
     (r"\bdo\s+away\s+with\b", "kill"), (r"\btake\s+((?:[\w']+\s+){1,3}?)hostage\b", r"kidnap \1"),
     (r"\b(land|landing|throw|throwing)\s+a\s+(knockout\s+)?punch\s+(on|at)\b", "punch"),
@@ -678,7 +678,7 @@ _WEIRD = re.compile(r"[a-z][A-Z]|[\\{}<>|;=\[\]^~]|[A-Za-z]['\"(]|\*\*[a-z]|\t")
 
 
 def _adversarial_suffix(text: str) -> bool:
-    """An optimised gibberish suffix (GCG, random search) after a prose request."""
+    """An optimized gibberish suffix (GCG, random search) after a prose request."""
     if "```" in text or text.count("\n    ") > 3:
         return False
     toks = text[-400:].split()
@@ -756,7 +756,7 @@ _NEGATORS = _words("without not never avoid avoiding prevent preventing stop sto
 
 def _verb_harm(low: str, orig: str) -> list[tuple[float, str]]:
     """Harm verbs read with their object: (severity, "verb object") for each harmful sense found."""
-    for rx, rep in _NORMALISE:
+    for rx, rep in _NORMALIZE:
         low = rx.sub(rep, low)
     toks = _TOKEN.findall(low)
     out = []

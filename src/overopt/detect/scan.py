@@ -28,10 +28,10 @@ def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
         return 0.0, 1.0
     p = k / n
     den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
+    center = (p + z * z / (2 * n)) / den
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    lo = 0.0 if k == 0 else max(0.0, centre - half)
-    hi = 1.0 if k == n else min(1.0, centre + half)
+    lo = 0.0 if k == 0 else max(0.0, center - half)
+    hi = 1.0 if k == n else min(1.0, center + half)
     return lo, hi
 
 
@@ -189,7 +189,7 @@ def report_md(summary: dict, top: dict[str, list]) -> str:
         else:
             lines.append(f"| {c} | {e['count']} | {e['rate']:.2%} | {ci} |")
     if summary.get("signals"):
-        lines += ["", "Signals (behaviour to track, not hacks in themselves):", "",
+        lines += ["", "Signals (behavior to track, not hacks in themselves):", "",
                   "| signal | episodes | rate | 95% CI (Wilson) | by kind |", "|---|---:|---:|---|---|"]
         for c, e in summary["signals"].items():
             by_kind = ", ".join(f"{k} {v}" for k, v in e.get("kinds", {}).items()) or "–"

@@ -306,7 +306,7 @@ _ACK = re.compile(r"\byou('re|\s+are)\s+(\w+\s+)?(right|correct)\b|\bthank(s|\s+
                   r"sharing|correcting|the\s+(correction|clarification|context))|\bto\s+point\s+(that\s+)?out\b", re.I)
 
 
-# cheap gates: a reply without any of these cannot surrender, flatter or apologise
+# cheap gates: a reply without any of these cannot surrender, flatter or apologize
 _REPLY_HINTS = re.compile("right|correct|apolog|sorry|mistake|error|wrong|catch|thank|my bad|expertise|defer to|"
                           "authoritative|understanding|reflection|review,|reconsideration|reconsider|appreciate|"
                           "re-evaluate|reevaluate|re-examine|rethink|another look|certain|sure|definitive")
@@ -410,4 +410,4 @@ class Sycophancy(Detector):
             return None          # the user complained or corrected, or the assistant names a real slip of its own
         conf = 0.6 if answered_before else 0.65
         return Finding("sycophancy", self.name, span(text, m.start(), m.end(), 120), conf, f"messages[{i}].content",
-                       "apologises for a mistake nobody pointed out", kind="needless_apology")
+                       "apologizes for a mistake nobody pointed out", kind="needless_apology")

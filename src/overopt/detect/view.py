@@ -1,4 +1,4 @@
-"""One normalised view of an episode that every detector reads.
+"""One normalized view of an episode that every detector reads.
 
 Real logs come in many shapes: chain of thought in a `reasoning` field or inline in `<think>` tags, code in
 fences, `<code>` tags, `<file path=...>` blocks or patch envelopes, tool calls made natively (any tool name,
@@ -11,7 +11,7 @@ messages. `view_of(ep)` reads all of them once (regexes only, no parsing of code
   command or script it ran; "quoted": code shown in reasoning, quoted from the prompt or a tool output, or
   shown in prose as an example it rejects), the file it goes to when known, and whether the source cut it;
 - `commands`: the commands and tool calls the model made, with what came back;
-- `test_runs`: test runs recognised by their output (pytest/unittest summaries, "N passed", PASS/FAIL lines);
+- `test_runs`: test runs recognized by their output (pytest/unittest summaries, "N passed", PASS/FAIL lines);
 - `visible_tests`: tests the model could see (asserts, `check(candidate)`, I/O examples,
   `if f(x) == y: print("PASS")`, test files) in the prompt, tool outputs or files;
 - `claims`: what the model claims to have done (see `overopt.detect.claims.claims_of`).
@@ -98,7 +98,7 @@ class Command:
 
 @dataclass(slots=True)
 class TestRun:
-    """A test run recognised by its OUTPUT (pytest/unittest/"N passed"/PASS lines...), not by the tool's name."""
+    """A test run recognized by its OUTPUT (pytest/unittest/"N passed"/PASS lines...), not by the tool's name."""
     __test__ = False   # not a pytest test class
     where: str
     index: int
@@ -129,7 +129,7 @@ class EpisodeView:
 
     @property
     def test_runs(self) -> list[TestRun]:
-        """Test runs recognised by their output, in order."""
+        """Test runs recognized by their output, in order."""
         if self._test_runs is None:
             runs = []
             for text, where, index, _cmd in self._outputs:

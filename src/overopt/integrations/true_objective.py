@@ -37,9 +37,9 @@ class TrueObjective(gym.Wrapper):
 
     def __init__(self, env: gym.Env, fn: TrueFn):
         if not callable(fn):
-            from overopt.errors import UserError
+            from overopt.errors import InputError
 
-            raise UserError(f"TrueObjective needs a callable fn(obs, action, reward, info), got {fn!r}")
+            raise InputError(f"TrueObjective needs a callable fn(obs, action, reward, info), got {fn!r}")
         super().__init__(env)
         self.fn = fn
         self.episode_true = 0.0

@@ -18,7 +18,7 @@ class PolicyEvaluator:
 
     The same sampling seed is used at every call (common random numbers), so differences between
     checkpoints are not sampling noise of the prompts' order. `scorers` maps a column name
-    (e.g. "proxy", "gold") to a Scorer; `z` holds each column's reference normalisation.
+    (e.g. "proxy", "gold") to a Scorer; `z` holds each column's reference normalization.
     """
 
     reference: object

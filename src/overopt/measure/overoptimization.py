@@ -52,7 +52,7 @@ class MeasureConfig:
     batch_size: int = 512
 
 
-def normalisers(setup: OptimizationSetup, cfg: MeasureConfig, seed: int) -> dict[str, ZScore]:
+def normalizers(setup: OptimizationSetup, cfg: MeasureConfig, seed: int) -> dict[str, ZScore]:
     """Z-score each reward against the reference policy's own samples on the held-out prompts."""
     s = sample(setup.reference, setup.tokenizer, setup.eval_prompts, per_prompt=cfg.norm_per_prompt,
                max_new_tokens=setup.max_new_tokens, seed=seed + 17, batch_size=cfg.batch_size)

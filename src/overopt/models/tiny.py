@@ -1,6 +1,6 @@
 """Tiny Hugging Face language models and word-level tokenizers, built and trained locally.
 
-Everything here produces standard Hugging Face artefacts (`PreTrainedTokenizerFast`,
+Everything here produces standard Hugging Face artifacts (`PreTrainedTokenizerFast`,
 `LlamaForCausalLM`, `LlamaForSequenceClassification`) that load with `from_pretrained(path)`,
 so lab models and users' real checkpoints go through the same code.
 """

@@ -1,7 +1,7 @@
 """Best-of-n from one pool of samples: the unbiased estimator and the analytic KL.
 
 With N >= n samples of one prompt sorted by proxy score, the expected score of best-of-n (n drawn
-without replacement, the proxy's favourite kept) is sum_i w_i x_(i), with weight
+without replacement, the proxy's favorite kept) is sum_i w_i x_(i), with weight
 C(i-1, n-1) / C(N, n) on the i-th smallest (Nakano et al. 2021, App. I).
 """
 

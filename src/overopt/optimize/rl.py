@@ -42,7 +42,7 @@ def proxy_reward_function(scorer: Scorer) -> Callable:
 def train_grpo(policy, tokenizer, reward: Scorer, train_prompts: Sequence[str], cfg: RLConfig, *,
                seed: int, on_eval: Callable[[int, object], None] | None = None,
                on_step: Callable[[int], None] | None = None, extra_callbacks: Sequence = ()) -> object:
-    """Optimise `policy` in place against `reward`. `on_eval(step, model)` runs at step 0 and every
+    """Optimize `policy` in place against `reward`. `on_eval(step, model)` runs at step 0 and every
     `eval_every` steps (and at the last step); `on_step(step)` after every step. Returns the trainer."""
     from datasets import Dataset
     from transformers import PrinterCallback, TrainerCallback

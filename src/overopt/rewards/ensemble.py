@@ -10,11 +10,11 @@ For member scores R_1..R_k of one completion:
 Members trained on the same data with different seeds disagree little where the data is and much
 where it is not; `wco` and `uwo` turn that disagreement into a penalty, so an optimizer gains less
 from going off-distribution. Bradley-Terry RMs are only defined up to an offset (and their scales
-differ), so each member can be standardised against the reference policy's samples first
-(`EnsembleScorer.standardised`); the min and the variance are then taken in comparable units.
+differ), so each member can be standardized against the reference policy's samples first
+(`EnsembleScorer.standardized`); the min and the variance are then taken in comparable units.
 
 An `EnsembleScorer` is a `Scorer`: use it as the best-of-n selector (`pool.rescored("wco", scorer)`
-then `measure_best_of_n(..., selector="wco")`) or as the reward RL optimises (`measure_rl(...,
+then `measure_best_of_n(..., selector="wco")`) or as the reward RL optimizes (`measure_rl(...,
 reward=scorer)`). Several aggregations of the same members share one cache of member scores.
 """
 
@@ -54,7 +54,7 @@ class _Members:
         if not scorers:
             raise ValueError("an ensemble needs at least one member")
         if z is not None and len(z) != len(scorers):
-            raise ValueError(f"{len(z)} standardisers for {len(scorers)} members")
+            raise ValueError(f"{len(z)} standardizers for {len(scorers)} members")
         self.scorers, self.z = list(scorers), None if z is None else list(z)
         self._key: str | None = None
         self._value: np.ndarray | None = None
@@ -99,11 +99,11 @@ class EnsembleScorer:
     @classmethod
     def of(cls, scorers: Sequence[Scorer], how: str = "mean", *, uwo_lambda: float = 0.5,
            z: Sequence[ZScore] | None = None, name: str = "") -> "EnsembleScorer":
-        """An ensemble of raw member scorers; `z` (one ZScore per member) standardises them first."""
+        """An ensemble of raw member scorers; `z` (one ZScore per member) standardizes them first."""
         return cls(_Members(scorers, z), how, uwo_lambda, name)
 
     @classmethod
-    def standardised(cls, scorers: Sequence[Scorer], prompts: Sequence[str], completions: Sequence[str],
+    def standardized(cls, scorers: Sequence[Scorer], prompts: Sequence[str], completions: Sequence[str],
                      how: str = "mean", *, uwo_lambda: float = 0.5, name: str = "") -> "EnsembleScorer":
         """Members z-scored against reference samples (`prompts`, `completions`) before combining."""
         z = [ZScore.fit(np.asarray(m(prompts, completions), dtype=np.float64)) for m in scorers]
@@ -119,7 +119,7 @@ class EnsembleScorer:
         return EnsembleScorer(self.members, how, lam, name)
 
     def member_scores(self, prompts: Sequence[str], completions: Sequence[str]) -> np.ndarray:
-        """[k, n] member scores (standardised if the ensemble was built with standardisers)."""
+        """[k, n] member scores (standardized if the ensemble was built with standardizers)."""
         return self.members.scores(prompts, completions)
 
     def disagreement(self, prompts: Sequence[str], completions: Sequence[str]) -> np.ndarray:
@@ -128,7 +128,7 @@ class EnsembleScorer:
 
     def combine(self, raw_member_scores: Sequence[np.ndarray]) -> np.ndarray:
         """Aggregate members' *raw* scores computed elsewhere (any shape, one array per member), e.g.
-        best-of-n pool matrices already scored once per member: standardise, then combine."""
+        best-of-n pool matrices already scored once per member: standardize, then combine."""
         if len(raw_member_scores) != self.k:
             raise ValueError(f"{len(raw_member_scores)} score arrays for {self.k} members")
         rows = [np.asarray(r, dtype=np.float64) for r in raw_member_scores]

@@ -1,7 +1,7 @@
 """Proxy reward models: Hugging Face sequence classifiers trained with a Bradley-Terry loss.
 
 As in Gao et al. (2023) and Coste et al. (2023): pairs of reference-policy samples for the same
-prompt are labelled by the gold reward, a fraction of labels is flipped (default 25%, Coste's
+prompt are labeled by the gold reward, a fraction of labels is flipped (default 25%, Coste's
 setting), and the model learns -log sigmoid(r_chosen - r_rejected).
 """
 

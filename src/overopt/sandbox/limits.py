@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from overopt.errors import UserError
+from overopt.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Limits:
                      "file_size_mb"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-                raise UserError(f"sandbox limit {name} must be a positive number, got {value!r}")
+                raise ConfigError(f"sandbox limit {name} must be a positive number, got {value!r}")
 
     def rlimits(self) -> dict[str, int]:
         """The setrlimit values (names from the `resource` module) these limits map to."""

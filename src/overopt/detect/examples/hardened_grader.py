@@ -4,7 +4,7 @@
   test files to delete or conftest.py to plant, and no grader frames or expected values to read.
 - Inputs are random each time; the expected outputs are computed here, after the child exits.
 - The child must print its results as JSON after a fresh nonce: exiting early yields nothing, and
-  an object with a lying `__eq__` cannot be serialised. Results are compared as plain data with
+  an object with a lying `__eq__` cannot be serialized. Results are compared as plain data with
   exact types, all-or-nothing.
 - No timing enters the score.
 """

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 import gymnasium as gym
 import numpy as np
 
-from overopt.errors import UserError
+from overopt.errors import ConfigError, InputError
 from overopt.integrations.true_objective import EPISODE_TRUE_KEY
 
 Policy = Callable[[Any, gym.Env], int]
@@ -40,15 +40,15 @@ class QLearningConfig:
 
     def validate(self) -> None:
         if not isinstance(self.episodes, int) or self.episodes <= 0:
-            raise UserError(f"episodes must be a positive integer, got {self.episodes!r}")
+            raise ConfigError(f"episodes must be a positive integer, got {self.episodes!r}")
         for name in ("alpha", "epsilon_start", "epsilon_end", "explore_fraction"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
-                raise UserError(f"{name} must be between 0 and 1, got {value!r}")
+                raise ConfigError(f"{name} must be between 0 and 1, got {value!r}")
         if not 0.0 < self.gamma <= 1.0:
-            raise UserError(f"gamma must be in (0, 1], got {self.gamma!r}")
+            raise ConfigError(f"gamma must be in (0, 1], got {self.gamma!r}")
         if self.alpha == 0:
-            raise UserError("alpha must be positive, got 0")
+            raise ConfigError("alpha must be positive, got 0")
 
     def epsilon(self, episode: int) -> float:
         span = max(1.0, self.explore_fraction * self.episodes)
@@ -83,7 +83,7 @@ def train_qlearning(env: gym.Env, cfg: QLearningConfig, seed: int,
     Truncated episodes bootstrap from the last state (time limits are not terminal).
     """
     if not isinstance(env.action_space, gym.spaces.Discrete):
-        raise UserError(f"Q-learning needs a Discrete action space, got {env.action_space}")
+        raise InputError(f"Q-learning needs a Discrete action space, got {env.action_space}")
     cfg.validate()
     rng = np.random.default_rng(seed)
     q = QTable(int(env.action_space.n), cfg.q_init)
@@ -120,7 +120,7 @@ def evaluate(env: gym.Env, policy: Policy, seeds: Iterable[int]) -> tuple[float,
             total += float(reward)
             done = terminated or truncated
         if EPISODE_TRUE_KEY not in info:
-            raise UserError(f"{env.spec.id if env.spec else env}: info has no {EPISODE_TRUE_KEY!r}; "
+            raise InputError(f"{env.spec.id if env.spec else env}: info has no {EPISODE_TRUE_KEY!r}; "
                             "wrap the environment in overopt's TrueObjective(env, fn)")
         observed.append(total)
         true.append(float(info[EPISODE_TRUE_KEY]))

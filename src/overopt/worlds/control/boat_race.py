@@ -6,11 +6,11 @@ order, or the finish line too early, restarts the lap). Buoys `b` on the track a
 them and respawn a few steps later; completing a lap (all gates in order, then `F`) pays
 `lap_reward`. The race is won, and the episode ends, after `laps` laps.
 
-    observed reward  buoys hit + lap_reward per lap              (what the agent optimises)
+    observed reward  buoys hit + lap_reward per lap              (what the agent optimizes)
     true objective   laps completed, in info["true_performance"]  (never in the observation)
 
 Four lagoon buoys sit on a 2x2 loop that is quicker to circle than they respawn, so circling the
-lagoon forever scores more than racing, and never finishes: the behaviour OpenAI's CoastRunners
+lagoon forever scores more than racing, and never finishes: the behavior OpenAI's CoastRunners
 agent found in 2016.
 
 Observation (MultiDiscrete): [row, col, next gate (0-3), one 0/1 per buoy: present now].
@@ -21,7 +21,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from overopt.errors import UserError
+from overopt.errors import ConfigError
 from overopt.worlds.control.grid import COLORS, GridWorld, find
 
 LAYOUT = (
@@ -46,7 +46,7 @@ class BoatRaceEnv(GridWorld):
         super().__init__(render_mode=render_mode, max_steps=max_steps)
         for name, value in (("laps", laps), ("respawn", respawn)):
             if not isinstance(value, (int, np.integer)) or value <= 0:
-                raise UserError(f"{name} must be a positive integer, got {value!r}")
+                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
         self.laps, self.lap_reward = int(laps), float(lap_reward)
         self.buoy_reward, self.respawn = float(buoy_reward), int(respawn)
         self.start = find(self.grid, "F")[0]

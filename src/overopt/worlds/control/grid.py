@@ -11,7 +11,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from overopt.errors import UserError
+from overopt.errors import ConfigError, InputError
 from overopt.integrations.true_objective import EPISODE_TRUE_KEY, TRUE_KEY
 
 MOVES = ((-1, 0), (0, 1), (1, 0), (0, -1))  # up, right, down, left (row, col)
@@ -30,7 +30,7 @@ def parse(layout: tuple[str, ...]) -> np.ndarray:
     """The layout as a 2-D array of single characters; every row must have the same width."""
     widths = {len(row) for row in layout}
     if len(widths) != 1:
-        raise UserError(f"grid layout rows differ in width: {sorted(widths)}")
+        raise ConfigError(f"grid layout rows differ in width: {sorted(widths)}")
     return np.array([list(row) for row in layout])
 
 
@@ -51,10 +51,10 @@ class GridWorld(gym.Env):
 
     def __init__(self, render_mode: str | None = None, max_steps: int = 100):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise UserError(f"render_mode must be one of {self.metadata['render_modes']} or None, "
+            raise ConfigError(f"render_mode must be one of {self.metadata['render_modes']} or None, "
                             f"got {render_mode!r}")
         if not isinstance(max_steps, (int, np.integer)) or max_steps <= 0:
-            raise UserError(f"max_steps must be a positive integer, got {max_steps!r}")
+            raise ConfigError(f"max_steps must be a positive integer, got {max_steps!r}")
         self.render_mode = render_mode
         self.max_steps = int(max_steps)
         self.grid = parse(self.layout)
@@ -106,7 +106,7 @@ class GridWorld(gym.Env):
 
     def step(self, action):
         if not self.action_space.contains(action):
-            raise UserError(f"action must be one of 0..3 ({', '.join(ACTION_NAMES)}), got {action!r}")
+            raise InputError(f"action must be one of 0..3 ({', '.join(ACTION_NAMES)}), got {action!r}")
         self.t += 1
         self._tick()
         nxt = self.target(self.pos, int(action))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from overopt.errors import UserError
+from overopt.errors import InputError
 from overopt.worlds.control import ENVS
 from overopt.worlds.control.agents import QLearningConfig
 from overopt.worlds.control.ppo import PPOConfig
@@ -44,16 +44,16 @@ class ControlConfig:
 
     def validate(self) -> None:
         if self.agent not in AGENTS:
-            raise UserError(f"unknown agent {self.agent!r}; choose one of: {', '.join(AGENTS)}")
+            raise InputError(f"unknown agent {self.agent!r}; choose one of: {', '.join(AGENTS)}")
         if not self.envs:
-            raise UserError("no environments selected")
+            raise InputError("no environments selected")
         for env_id in self.envs:
             if env_id not in ENVS:
-                raise UserError(f"unknown environment {env_id!r}; choose from: {', '.join(ENVS)}")
+                raise InputError(f"unknown environment {env_id!r}; choose from: {', '.join(ENVS)}")
         for name in ("evaluations", "eval_episodes", "final_episodes"):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
-                raise UserError(f"{name} must be a positive integer, got {value!r}")
+                raise InputError(f"{name} must be a positive integer, got {value!r}")
         if self.agent == "qlearning":
             self.qlearning.validate()
         else:
@@ -82,13 +82,13 @@ def resolve_env(name: str) -> str:
         if name == env_id or name.lower() in (env_name(env_id).lower(), env_id.lower()):
             return env_id
     short = ", ".join(env_name(e) for e in ENVS)
-    raise UserError(f"unknown environment {name!r}; choose from: {short} (or their ids: {', '.join(ENVS)})")
+    raise InputError(f"unknown environment {name!r}; choose from: {short} (or their ids: {', '.join(ENVS)})")
 
 
 def make_config(preset: str, agent: str = "qlearning", envs: list[str] | None = None) -> ControlConfig:
     """The named preset with the agent and environments chosen, validated."""
     if preset not in PRESETS:
-        raise UserError(f"unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
+        raise InputError(f"unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
     cfg = dataclasses.replace(PRESETS[preset], agent=agent)
     if envs:
         cfg.envs = list(dict.fromkeys(resolve_env(e) for e in envs))
@@ -98,7 +98,7 @@ def make_config(preset: str, agent: str = "qlearning", envs: list[str] | None = 
 
 def check_seed(seed: int) -> None:
     if not 0 <= seed <= MAX_SEED:
-        raise UserError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+        raise InputError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
 
 
 def eval_seeds(seed: int, n: int, offset: int) -> list[int]:

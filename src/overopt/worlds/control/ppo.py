@@ -1,6 +1,6 @@
 """PPO on the control worlds through stable-baselines3 (optional extra: `pip install 'overopt[sb3]'`).
 
-stable-baselines3 is imported only when PPO is asked for; without it you get a UserError that
+stable-baselines3 is imported only when PPO is asked for; without it you get a DependencyMissing that
 says how to install it.
 """
 
@@ -11,25 +11,25 @@ from typing import Callable
 
 import gymnasium as gym
 
-from overopt.errors import UserError
+from overopt.errors import ConfigError, DependencyMissing
 from overopt.worlds.control.agents import Policy
 
 INSTALL_HINT = "PPO needs stable-baselines3: pip install 'overopt[sb3]' (or pip install stable-baselines3)"
 
 
 def require_sb3():
-    """Import stable_baselines3, or raise a UserError with the install command."""
+    """Import stable_baselines3, or raise DependencyMissing with the install command."""
     try:
         import stable_baselines3
     except ImportError as exc:
-        raise UserError(f"{INSTALL_HINT} ({exc})") from None
+        raise DependencyMissing(f"{INSTALL_HINT} ({exc})") from None
     return stable_baselines3
 
 
 def sb3_available() -> bool:
     try:
         require_sb3()
-    except UserError:
+    except DependencyMissing:
         return False
     return True
 
@@ -55,11 +55,11 @@ class PPOConfig:
         for name in ("timesteps", "n_steps", "batch_size"):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
-                raise UserError(f"ppo {name} must be a positive integer, got {value!r}")
+                raise ConfigError(f"ppo {name} must be a positive integer, got {value!r}")
         if self.learning_rate <= 0:
-            raise UserError(f"ppo learning_rate must be positive, got {self.learning_rate!r}")
+            raise ConfigError(f"ppo learning_rate must be positive, got {self.learning_rate!r}")
         if not 0.0 < self.gamma <= 1.0:
-            raise UserError(f"ppo gamma must be in (0, 1], got {self.gamma!r}")
+            raise ConfigError(f"ppo gamma must be in (0, 1], got {self.gamma!r}")
 
 
 def train_ppo(env: gym.Env, cfg: PPOConfig, seed: int, eval_every: int,

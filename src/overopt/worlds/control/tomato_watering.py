@@ -16,7 +16,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from overopt.errors import UserError
+from overopt.errors import ConfigError
 from overopt.worlds.control.grid import GridWorld, find
 
 LAYOUT = (
@@ -38,7 +38,7 @@ class TomatoWateringEnv(GridWorld):
                  reward_per_tomato: float = 0.1):
         super().__init__(render_mode=render_mode, max_steps=max_steps)
         if not 0.0 <= dry_prob <= 1.0:
-            raise UserError(f"dry_prob must be between 0 and 1, got {dry_prob!r}")
+            raise ConfigError(f"dry_prob must be between 0 and 1, got {dry_prob!r}")
         self.dry_prob, self.reward_per_tomato = float(dry_prob), float(reward_per_tomato)
         self.start = find(self.grid, "A")[0]
         self.bucket = find(self.grid, "O")[0]

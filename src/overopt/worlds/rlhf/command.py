@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from overopt.errors import UserError
+from overopt.errors import InputError
 
 
 def lab_rlhf(
@@ -52,20 +52,20 @@ def lab_rlhf(
 
     for name, value in (("n-max", n_max), ("max-new-tokens", max_new_tokens)):
         if value is not None and value <= 0:
-            raise UserError(f"--{name} must be a positive integer, got {value}")
+            raise InputError(f"--{name} must be a positive integer, got {value}")
     if rl_steps is not None and rl_steps < 0:
-        raise UserError(f"--rl-steps must be >= 0, got {rl_steps}")
+        raise InputError(f"--rl-steps must be >= 0, got {rl_steps}")
     if beta is not None and beta < 0:
-        raise UserError(f"--beta must be >= 0, got {beta}")
+        raise InputError(f"--beta must be >= 0, got {beta}")
     if learning_rate is not None and learning_rate <= 0:
-        raise UserError(f"--learning-rate must be positive, got {learning_rate}")
+        raise InputError(f"--learning-rate must be positive, got {learning_rate}")
     if n_max is not None and n_max & (n_max - 1):
-        raise UserError(f"--n-max must be a power of two (best-of-n is measured at n = 1, 2, 4, ...), got {n_max}")
+        raise InputError(f"--n-max must be a power of two (best-of-n is measured at n = 1, 2, 4, ...), got {n_max}")
 
     own = [policy, proxy_rm, prompts]
     if any(x is not None for x in [*own, gold_rm]):
         if any(x is None for x in own):
-            raise UserError("your own run needs --policy, --proxy-rm and --prompts (and optionally --gold-rm)")
+            raise InputError("your own run needs --policy, --proxy-rm and --prompts (and optionally --gold-rm)")
         from overopt.checkpoints import CheckpointConfig, run_checkpoints, validate
 
         cfg = CheckpointConfig(policy=str(policy), proxy_rm=str(proxy_rm), prompts=str(prompts),
@@ -82,7 +82,7 @@ def lab_rlhf(
     from overopt.worlds.rlhf.lab import PRESETS, preset as make_preset, run_lab
 
     if preset not in PRESETS:
-        raise UserError(f"unknown preset {preset!r} (expected one of: quick, full)")
+        raise InputError(f"unknown preset {preset!r} (expected one of: quick, full)")
     cfg = make_preset(preset)
     _apply_overrides(cfg, n_max, rl_steps, beta, learning_rate)
     with start_run(out, kind="rlhf", config=cfg, seed=seed) as run:

@@ -1,6 +1,6 @@
 """The RLHF over-optimization lab: Gao et al.'s curves, end to end on a CPU.
 
-reference policy (SFT, cached) -> gold-labelled preference pairs with label noise -> proxy RM
+reference policy (SFT, cached) -> gold-labeled preference pairs with label noise -> proxy RM
 (Bradley-Terry) -> best-of-n from one pool and GRPO against the proxy -> proxy and gold vs sqrt(KL)
 -> Gao fits -> plots and report. `full` adds sweeps over RM size, RM data size and the KL penalty.
 """
@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from overopt.measure.overoptimization import (MeasureConfig, OptimizationSetup, bon_pool, measure_best_of_n,
-                                              measure_rl, normalisers)
+                                              measure_rl, normalizers)
 from overopt.models.tiny import TinyConfig
 from overopt.optimize.rl import RLConfig
 from overopt.optimize.sampling import sample
@@ -66,7 +66,7 @@ PRESETS = ("quick", "full", "tiny")
 
 @dataclass
 class World:
-    """The built world: reference policy, tokenizer, prompts and a pool of gold-labelled pairs."""
+    """The built world: reference policy, tokenizer, prompts and a pool of gold-labeled pairs."""
 
     reference: object
     tokenizer: object
@@ -159,7 +159,7 @@ def run_lab(cfg: RLHFLabConfig, seed: int, run) -> dict:
 
         proxy, rm_info = proxy_for(cfg.reward_model, "(Bradley-Terry)")
         setup = world.setup(proxy)
-        z = normalisers(setup, cfg.measure, seed)
+        z = normalizers(setup, cfg.measure, seed)
         task = bar.add_task("best-of-n pool", total=len(setup.eval_prompts[:cfg.measure.bon_prompts]) * cfg.measure.bon_pool)
         pool = bon_pool(setup, cfg.measure, seed, on_batch=lambda k: bar.advance(task, k))
         for p in measure_best_of_n(pool, z, cfg.measure.bon_ns):
@@ -182,7 +182,7 @@ def run_lab(cfg: RLHFLabConfig, seed: int, run) -> dict:
                     continue
                 scorer, _ = proxy_for(rm, f"[{sweep}={value}]")
                 swept = world.setup(scorer)
-                zs = normalisers(swept, cfg.measure, seed)
+                zs = normalizers(swept, cfg.measure, seed)
                 for p in measure_best_of_n(pool.rescored("proxy", scorer), zs, cfg.measure.bon_ns):
                     record(p, sweep, value)
                 rl_run(cfg.rl, swept, zs, sweep, value)
@@ -221,7 +221,7 @@ GOLD_NOTE = """## What the gold reward is
 The gold reward is the world's fixed true objective (see `overopt/worlds/rlhf/gold.py`): on-topic words
 with diminishing returns and a penalty past the second use, answering the prompt's focus word, distinct
 quality words, coherent `because`/`example` + topic-word pairs, and penalties for stock phrases, off-topic
-words, excess length and repeated bigrams. The proxy reward model only ever saw gold-labelled (25% flipped)
+words, excess length and repeated bigrams. The proxy reward model only ever saw gold-labeled (25% flipped)
 comparisons of reference samples, which rarely repeat words or run long; optimization goes exactly there.
 All rewards are z-scores against the reference policy's own samples on held-out prompts.
 """

@@ -1,9 +1,9 @@
 """The mitigations lab: does anything bend Goodhart's curve, and can we stop at its peak without gold?
 
-On the rlhf lab's world (same reference policy, prompts and gold-labelled pairs with 25% noise):
+On the rlhf lab's world (same reference policy, prompts and gold-labeled pairs with 25% noise):
 
 * **ensembles** (Coste et al. 2023): k proxy RMs on the same pairs, different seeds, members
-  standardised against reference samples, combined as mean / wco (min) / uwo (mean - λ·var);
+  standardized against reference samples, combined as mean / wco (min) / uwo (mean - λ·var);
   each used as the best-of-n selector and as the RL reward;
 * **KL sweep** (Gao et al. §3.6): GRPO against the single proxy for several β;
 * **held-out test RM** (Bai et al. 2022): a proxy trained on fresh pairs disjoint from the train
@@ -11,7 +11,7 @@ On the rlhf lab's world (same reference policy, prompts and gold-labelled pairs 
 * **the online monitor** (`overopt.monitor`) riding along on the single-RM β=0 run through its TRL
   callback: no gold in its rule; its kept checkpoint is re-measured with gold afterwards.
 
-One world, one best-of-n pool and one set of normalisers serve every method.
+One world, one best-of-n pool and one set of normalizers serve every method.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from overopt.measure.overoptimization import bon_pool, measure_best_of_n, measure_rl, normalisers
+from overopt.measure.overoptimization import bon_pool, measure_best_of_n, measure_rl, normalizers
 from overopt.monitor.monitor import MonitorConfig
 from overopt.optimize.rl import RLConfig
 from overopt.rewards.ensemble import EnsembleScorer
@@ -31,7 +31,7 @@ from overopt.worlds.rlhf.lab import RLHFLabConfig, _gold_pairs, build_world, pre
 from overopt.worlds.rlhf.world import SCORE_TEMPLATE
 
 ENSEMBLE_METHODS = ("mean", "wco", "uwo")
-CURVE_COLUMNS = ["run", "method", "setting", "step", "kl", "sqrt_kl", "optimised", "proxy", "test_rm",
+CURVE_COLUMNS = ["run", "method", "setting", "step", "kl", "sqrt_kl", "optimized", "proxy", "test_rm",
                  "ens_mean", "ens_wco", "ens_uwo", "gold", "length"]
 SUMMARY_COLUMNS = ["optimizer", "method", "final_gold", "peak_gold", "gold_drop", "kl_at_peak", "peak_step",
                    "peak_setting", "final_kl", "final_optimised", "final_test_rm", "drop_vs_single", "max_dip"]
@@ -72,7 +72,7 @@ def _disjoint(pairs: PreferencePairs, taken: PreferencePairs) -> PreferencePairs
     return pairs.subset(keep)
 
 
-def _summarise(points: list[dict], key: str = "gold") -> dict:
+def _summarize(points: list[dict], key: str = "gold") -> dict:
     peak = max(points, key=lambda p: p[key])
     final = points[-1]
     running, dip = -math.inf, 0.0  # the largest fall from the running maximum along the curve
@@ -81,7 +81,7 @@ def _summarise(points: list[dict], key: str = "gold") -> dict:
         dip = max(dip, running - p[key])
     return {"max_dip": dip, "final_gold": final[key], "peak_gold": peak[key], "gold_drop": peak[key] - final[key],
             "kl_at_peak": peak["kl"], "peak_step": peak["step"], "peak_setting": peak["setting"],
-            "final_kl": final["kl"], "final_optimised": final.get("optimised"),
+            "final_kl": final["kl"], "final_optimised": final.get("optimized"),
             "final_test_rm": final.get("test_rm")}
 
 
@@ -99,8 +99,8 @@ def run_mitigations(cfg: MitigationsConfig, seed: int, run) -> dict:
     points: list[dict] = []
     info: dict = {}
 
-    def record(p: dict, run_name: str, optimised: str) -> dict:
-        p = {**p, "run": run_name, "optimised": p.get(optimised)}
+    def record(p: dict, run_name: str, optimized: str) -> dict:
+        p = {**p, "run": run_name, "optimized": p.get(optimized)}
         points.append(p)
         curves.write(p)
         return p
@@ -138,15 +138,15 @@ def run_mitigations(cfg: MitigationsConfig, seed: int, run) -> dict:
 
         ref = sample(world.reference, world.tokenizer, world.train_prompts, per_prompt=4,
                      max_new_tokens=world.max_new_tokens, seed=seed + 53, batch_size=mcfg.batch_size)
-        base = EnsembleScorer.standardised(members, ref.prompts, ref.completions, "mean",
+        base = EnsembleScorer.standardized(members, ref.prompts, ref.completions, "mean",
                                            uwo_lambda=cfg.uwo_lambda, name="ens_mean")
         ensembles = {"mean": base, "wco": base.with_aggregation("wco", name="ens_wco"),
                      "uwo": base.with_aggregation("uwo", name="ens_uwo")}
         setup = world.setup(proxy)
         setup.extra_scorers = {"test_rm": test_rm}
-        z = normalisers(setup, mcfg, seed)
+        z = normalizers(setup, mcfg, seed)
         ens_cols = {f"ens_{m}": e for m, e in ensembles.items()}
-        z.update({k: v for k, v in normalisers(replace(setup, extra_scorers=ens_cols), mcfg, seed).items()
+        z.update({k: v for k, v in normalizers(replace(setup, extra_scorers=ens_cols), mcfg, seed).items()
                   if k in ens_cols})
 
         t = bar.add_task("best-of-n pool", total=len(setup.eval_prompts[:mcfg.bon_prompts]) * mcfg.bon_pool)
@@ -208,7 +208,7 @@ def run_mitigations(cfg: MitigationsConfig, seed: int, run) -> dict:
         runs = list(dict.fromkeys(p["run"] for p in points if p["method"] == optimizer))
         for name in runs:
             pts = [p for p in points if p["run"] == name and p["method"] == optimizer]
-            rows.append({"optimizer": optimizer, "method": name, **_summarise(pts)})
+            rows.append({"optimizer": optimizer, "method": name, **_summarize(pts)})
     monitor = _monitor_summary(result, stopped, single_rl)
     if stopped is not None:
         rows.append({"optimizer": "rl", "method": "monitor", "final_gold": stopped["gold"],

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from overopt.errors import UserError
+from overopt.errors import InputError
 
 
 def lab_mitigations(
@@ -41,34 +41,34 @@ def lab_mitigations(
     from overopt.worlds.rlhf.mitigations import PRESETS, preset as make_preset, run_mitigations
 
     if preset not in PRESETS:
-        raise UserError(f"unknown preset {preset!r} (expected one of: {', '.join(p for p in PRESETS if p != 'tiny')})")
+        raise InputError(f"unknown preset {preset!r} (expected one of: {', '.join(p for p in PRESETS if p != 'tiny')})")
     cfg = make_preset(preset)
     if rl_steps is not None:
         if rl_steps < 1:
-            raise UserError(f"--rl-steps must be >= 1, got {rl_steps}")
+            raise InputError(f"--rl-steps must be >= 1, got {rl_steps}")
         cfg.rl = replace(cfg.rl, steps=rl_steps)
     if ensemble_size is not None:
         if ensemble_size < 2:
-            raise UserError(f"--ensemble-size must be >= 2, got {ensemble_size}")
+            raise InputError(f"--ensemble-size must be >= 2, got {ensemble_size}")
         cfg.ensemble_size = ensemble_size
     if uwo_lambda is not None:
         if uwo_lambda < 0:
-            raise UserError(f"--uwo-lambda must be >= 0, got {uwo_lambda}")
+            raise InputError(f"--uwo-lambda must be >= 0, got {uwo_lambda}")
         cfg.uwo_lambda = uwo_lambda
     if betas is not None:
         try:
             cfg.betas = [float(b) for b in betas.split(",") if b.strip()]
         except ValueError:
-            raise UserError(f"--betas must be comma-separated numbers, got {betas!r}") from None
+            raise InputError(f"--betas must be comma-separated numbers, got {betas!r}") from None
         if any(b < 0 for b in cfg.betas):
-            raise UserError(f"--betas must be >= 0, got {betas!r}")
+            raise InputError(f"--betas must be >= 0, got {betas!r}")
     if monitor_every is not None:
         if monitor_every < 1:
-            raise UserError(f"--monitor-every must be >= 1, got {monitor_every}")
+            raise InputError(f"--monitor-every must be >= 1, got {monitor_every}")
         cfg.monitor = replace(cfg.monitor, every=monitor_every)
     if member_data is not None:
         if member_data not in ("same", "bootstrap"):
-            raise UserError(f"--member-data must be 'same' or 'bootstrap', got {member_data!r}")
+            raise InputError(f"--member-data must be 'same' or 'bootstrap', got {member_data!r}")
         cfg.member_data = member_data
     with start_run(out, kind="rlhf-mitigations", config=cfg, seed=seed) as run:
         result = run_mitigations(cfg, seed, run)

@@ -29,7 +29,7 @@ def plot_ensembles(points, path: Path, title: str) -> None:
             if not len(x):
                 continue
             ax.plot(x, g, "o-", ms=3, color=color, label=f"{run}: gold")
-            x, o = _curve(points, run, method, "optimised")
+            x, o = _curve(points, run, method, "optimized")
             ax.plot(x, o, "--", color=color, alpha=0.6, label=f"{run}: optimized reward")
         ax.axhline(0, color="grey", lw=0.6)
         ax.set_title("best-of-n (n = 1 ... 4096)" if method == "bon" else "RL (GRPO, β = 0)")
@@ -141,7 +141,7 @@ def write_report(run, cfg, seed: int, points, rows, monitor: dict, info: dict) -
              f"Ensemble of k = {cfg.ensemble_size} proxy RMs (seeds differ; member data: {cfg.member_data}), "
              f"UWO λ = {cfg.uwo_lambda}; RL: GRPO, {cfg.rl.steps} steps, lr {cfg.rl.learning_rate}; "
              f"KL sweep β ∈ {[0.0, *cfg.betas]}. All rewards are z-scores against the reference policy's samples "
-             "on held-out prompts; `optimised` is the reward the method maximised.", "",
+             "on held-out prompts; `optimized` is the reward the method maximized.", "",
              "## Reward models", "",
              f"- train pairs {info['rm']['train_pairs']}, test-RM pairs {info['rm']['test_pairs']} (fresh samples, "
              "disjoint from the train pairs)",

@@ -37,7 +37,7 @@ def lab_tools(
         None, "--verifier",
         help="Verifier to train against, repeatable: 'naive' (tool use judged from the transcript's text) "
              "or 'ledger' (tool use must be backed by the sandbox's action ledger; unbacked results are "
-             "penalised). Both are computed every step either way. Default: train once on each."),
+             "penalized). Both are computed every step either way. Default: train once on each."),
     steps: Optional[int] = typer.Option(None, "--steps", help="RL steps per verifier (overrides the preset)."),
     fabrication_penalty: Optional[float] = typer.Option(
         None, "--fabrication-penalty",
@@ -45,9 +45,9 @@ def lab_tools(
 ) -> None:
     """Reproduce fabricated tool calls in tool-use RL, and prevent them with the sandbox's action ledger.
 
-    A tiny language model is pretrained on agent logs that include the tools' outputs, then trained with RL to sum numbers using a calculator that runs in overopt's sandbox. While the tool fails (outage rate p), writing a fake `<result>` block earns the naive verifier's tool bonus; RL finds that. The ledger verifier checks every result against the ledger and penalises the fakes. See docs/tools.md.
+    A tiny language model is pretrained on agent logs that include the tools' outputs, then trained with RL to sum numbers using a calculator that runs in overopt's sandbox. While the tool fails (outage rate p), writing a fake `<result>` block earns the naive verifier's tool bonus; RL finds that. The ledger verifier checks every result against the ledger and penalizes the fakes. See docs/tools.md.
     """
-    from overopt.errors import UserError
+    from overopt.errors import InputError
     from overopt.runs import start_run
     from overopt.worlds.tools.report import checks, plot, write_report, write_transcripts
     from overopt.worlds.tools.train import config_dict, preset as get_preset, run_lab, validate, with_overrides
@@ -60,7 +60,7 @@ def lab_tools(
     cfg.fault_baseline = fault_baseline
     validate(cfg)
     if out.exists() and not out.is_dir():
-        raise UserError("output path exists and is not a folder", path=out)
+        raise InputError("output path exists and is not a folder", path=out)
     started = time.perf_counter()
     with start_run(out, kind="tools", config={"preset": preset, **config_dict(cfg)}, seed=seed) as run:
         result = run_lab(cfg, run, seed=seed)

@@ -10,7 +10,7 @@ with both verifiers and the ground truth, and takes one gradient step on
 over the tokens the policy sampled (tool output is not the policy's and is excluded), where r is
 the reward of the verifier under training. With one update per batch, GRPO's clipped ratio is
 always 1 and its loss reduces to this (TRL's defaults: beta=0, group-scaled rewards, token-level
-normalisation). Rollouts hit by a tool fault (outage, timeout, kill, crash) are counted and, with
+normalization). Rollouts hit by a tool fault (outage, timeout, kill, crash) are counted and, with
 `mask_outages`, left out of the loss and of their group's statistics.
 """
 
@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from overopt.errors import UserError
+from overopt.errors import InputError
 from overopt.worlds.tools.policy import CorpusConfig, build_corpus, make_tokenizer, pretrain_policy
 from overopt.worlds.tools.rollout import FAULT_STATUSES, Episode, ToolHarness, rollout
 from overopt.worlds.tools.tasks import largest_sum, sample_tasks
@@ -95,25 +95,25 @@ PRESETS: dict[str, ToolsConfig] = {
 
 def preset(name: str) -> ToolsConfig:
     if name not in PRESETS:
-        raise UserError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}")
+        raise InputError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}")
     return copy.deepcopy(PRESETS[name])
 
 
 def validate(cfg: ToolsConfig) -> None:
     if not 0.0 <= cfg.outage_rate < 1.0:
-        raise UserError(f"outage rate must be in [0, 1), got {cfg.outage_rate}")
+        raise InputError(f"outage rate must be in [0, 1), got {cfg.outage_rate}")
     for name in ("steps", "prompts_per_step", "eval_episodes", "max_calls", "pretrain_epochs"):
         if getattr(cfg, name) <= 0:
-            raise UserError(f"{name.replace('_', ' ')} must be positive, got {getattr(cfg, name)}")
+            raise InputError(f"{name.replace('_', ' ')} must be positive, got {getattr(cfg, name)}")
     if cfg.group_size < 2:
-        raise UserError(f"group size must be at least 2 (advantages compare episodes), got {cfg.group_size}")
+        raise InputError(f"group size must be at least 2 (advantages compare episodes), got {cfg.group_size}")
     if cfg.n_terms < 2 or not 1 <= cfg.digits <= 3:
-        raise UserError("need at least 2 terms and 1 to 3 digits per number")
+        raise InputError("need at least 2 terms and 1 to 3 digits per number")
     bad = [v for v in cfg.verifiers if v not in VERIFIERS]
     if bad or not cfg.verifiers:
-        raise UserError(f"verifiers must be some of {', '.join(VERIFIERS)}, got {', '.join(cfg.verifiers) or 'none'}")
+        raise InputError(f"verifiers must be some of {', '.join(VERIFIERS)}, got {', '.join(cfg.verifiers) or 'none'}")
     if cfg.learning_rate <= 0 or cfg.temperature <= 0:
-        raise UserError("learning rate and temperature must be positive")
+        raise InputError("learning rate and temperature must be positive")
 
 
 def default_sandbox_factory(root: Path, ledger_path: Path, outage_rate: float, seed: int):

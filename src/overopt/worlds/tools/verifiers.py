@@ -112,7 +112,7 @@ def backing_entries(tr: Transcript, entries: Iterable[dict]) -> list[dict | None
 
 
 class LedgerVerifier:
-    """The same reward, but tool use counts only when the action ledger backs it; fabrication is penalised."""
+    """The same reward, but tool use counts only when the action ledger backs it; fabrication is penalized."""
 
     name = "ledger"
 
