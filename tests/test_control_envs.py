@@ -12,7 +12,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import overopt.worlds.control as control
-from overopt.errors import InputError
+from overopt.errors import ConfigError, DependencyMissing, InputError
 from overopt.integrations.true_objective import EPISODE_TRUE_KEY, TRUE_KEY, TrueObjective
 from overopt.worlds.control.agents import (QLearningConfig, evaluate, intended_policy,
                                            train_qlearning)
@@ -125,12 +125,12 @@ def test_tomato_is_reproducible_per_seed():
     lambda: BoatRaceEnv(render_mode="human"), lambda: TomatoWateringEnv(dry_prob=1.5),
     lambda: gym.make("overopt/BoatRace-v0", laps=2.5),
 ])
-def test_bad_settings_raise_user_error(make):
-    with pytest.raises(InputError):
+def test_bad_settings_raise_config_error(make):
+    with pytest.raises(ConfigError):
         make()
 
 
-def test_bad_action_raises_user_error():
+def test_bad_action_raises_input_error():
     env = BoatRaceEnv()
     env.reset(seed=0)
     with pytest.raises(InputError, match="action"):
@@ -175,14 +175,14 @@ def test_qlearning_is_reproducible_and_validates():
     assert tables[0].keys() == tables[1].keys()
     assert all(np.array_equal(tables[0][k], tables[1][k]) for k in tables[0])
     for bad in (dict(episodes=0), dict(alpha=1.5), dict(gamma=0.0), dict(epsilon_end=-0.1)):
-        with pytest.raises(InputError):
-            QLearningConfig(**bad).validate()
+        with pytest.raises(ConfigError):
+            QLearningConfig(**bad)
 
 
 def test_ppo_without_stable_baselines3_gives_install_hint(monkeypatch):
     from overopt.worlds.control import ppo
 
     monkeypatch.setitem(sys.modules, "stable_baselines3", None)  # as if not installed
-    with pytest.raises(InputError, match=r"pip install 'overopt\[sb3\]'"):
+    with pytest.raises(DependencyMissing, match=r"pip install 'overopt\[sb3\]'"):
         ppo.require_sb3()
     assert ppo.sb3_available() is False

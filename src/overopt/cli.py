@@ -28,7 +28,8 @@ app.add_typer(lab_app, name="lab")
 def _register() -> None:
     from overopt.detect.command import scan
     from overopt.detect.probe_command import probe
-    from overopt.worlds.control.command import lab_control
+    from overopt.lab_command import lab_command
+    from overopt.labs import get_lab
     from overopt.worlds.rlhf.command import lab_rlhf
     from overopt.worlds.rlhf.mitigations_command import lab_mitigations
     from overopt.worlds.tools.command import lab_tools
@@ -36,7 +37,10 @@ def _register() -> None:
     lab_app.command("rlhf")(lab_rlhf)
     lab_app.command("mitigations")(lab_mitigations)
     lab_app.command("tools")(lab_tools)
-    lab_app.command("control")(lab_control)
+    for name in ("control",):
+        lab = get_lab(name)
+        command = lab_command(lab)
+        lab_app.command(name, help=command.__doc__, short_help=lab.title)(command)
     app.command("scan")(scan)
     app.command("probe")(probe)
 

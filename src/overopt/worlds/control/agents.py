@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 import gymnasium as gym
 import numpy as np
 
+from overopt.configs import setting
 from overopt.errors import ConfigError, InputError
 from overopt.integrations.true_objective import EPISODE_TRUE_KEY
 
@@ -23,32 +24,25 @@ Policy = Callable[[Any, gym.Env], int]
 class QLearningConfig:
     """Tabular Q-learning with epsilon-greedy exploration decayed linearly over training."""
 
-    episodes: int = 600
-    """Training episodes per environment."""
-    alpha: float = 0.5
-    """Learning rate of the Q update."""
-    gamma: float = 0.97
-    """Discount factor."""
-    epsilon_start: float = 1.0
-    """Exploration rate at the first episode."""
-    epsilon_end: float = 0.05
-    """Exploration rate once the decay is over."""
-    explore_fraction: float = 0.7
-    """Fraction of the episodes over which epsilon decays from start to end."""
-    q_init: float = 20.0
-    """Initial Q-value of unseen state-actions; optimistic (> 0) values make the agent explore."""
+    episodes: int = setting(600, "Training episodes per environment.")
+    alpha: float = setting(0.5, "Learning rate of the Q update.")
+    gamma: float = setting(0.97, "Discount factor.")
+    epsilon_start: float = setting(1.0, "Exploration rate at the first episode.")
+    epsilon_end: float = setting(0.05, "Exploration rate once the decay is over.")
+    explore_fraction: float = setting(0.7, "Fraction of the episodes over which epsilon decays from start to end.")
+    q_init: float = setting(20.0, "Initial Q-value of unseen state-actions; optimistic (> 0) values make the agent explore.")
 
-    def validate(self) -> None:
+    def __post_init__(self) -> None:
         if not isinstance(self.episodes, int) or self.episodes <= 0:
-            raise ConfigError(f"episodes must be a positive integer, got {self.episodes!r}")
+            raise ConfigError(f"qlearning.episodes must be a positive integer, got {self.episodes!r}")
         for name in ("alpha", "epsilon_start", "epsilon_end", "explore_fraction"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"{name} must be between 0 and 1, got {value!r}")
+                raise ConfigError(f"qlearning.{name} must be between 0 and 1, got {value!r}")
         if not 0.0 < self.gamma <= 1.0:
-            raise ConfigError(f"gamma must be in (0, 1], got {self.gamma!r}")
+            raise ConfigError(f"qlearning.gamma must be in (0, 1], got {self.gamma!r}")
         if self.alpha == 0:
-            raise ConfigError("alpha must be positive, got 0")
+            raise ConfigError("qlearning.alpha must be positive, got 0")
 
     def epsilon(self, episode: int) -> float:
         span = max(1.0, self.explore_fraction * self.episodes)
@@ -84,7 +78,6 @@ def train_qlearning(env: gym.Env, cfg: QLearningConfig, seed: int,
     """
     if not isinstance(env.action_space, gym.spaces.Discrete):
         raise InputError(f"Q-learning needs a Discrete action space, got {env.action_space}")
-    cfg.validate()
     rng = np.random.default_rng(seed)
     q = QTable(int(env.action_space.n), cfg.q_init)
     steps = 0

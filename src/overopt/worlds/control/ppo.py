@@ -11,6 +11,7 @@ from typing import Callable
 
 import gymnasium as gym
 
+from overopt.configs import setting
 from overopt.errors import ConfigError, DependencyMissing
 from overopt.worlds.control.agents import Policy
 
@@ -38,28 +39,22 @@ def sb3_available() -> bool:
 class PPOConfig:
     """stable-baselines3 PPO settings (MlpPolicy; MultiDiscrete observations are one-hot encoded)."""
 
-    timesteps: int = 60_000
-    """Environment steps of training per environment."""
-    n_steps: int = 1024
-    """Steps collected per update."""
-    batch_size: int = 256
-    """Minibatch size."""
-    learning_rate: float = 3e-4
-    """Adam learning rate."""
-    gamma: float = 0.97
-    """Discount factor."""
-    ent_coef: float = 0.01
-    """Entropy bonus (exploration)."""
+    timesteps: int = setting(60_000, "Environment steps of training per environment.")
+    n_steps: int = setting(1024, "Steps collected per update.")
+    batch_size: int = setting(256, "Minibatch size.")
+    learning_rate: float = setting(3e-4, "Adam learning rate.")
+    gamma: float = setting(0.97, "Discount factor.")
+    ent_coef: float = setting(0.01, "Entropy bonus (exploration).")
 
-    def validate(self) -> None:
+    def __post_init__(self) -> None:
         for name in ("timesteps", "n_steps", "batch_size"):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
-                raise ConfigError(f"ppo {name} must be a positive integer, got {value!r}")
+                raise ConfigError(f"ppo.{name} must be a positive integer, got {value!r}")
         if self.learning_rate <= 0:
-            raise ConfigError(f"ppo learning_rate must be positive, got {self.learning_rate!r}")
+            raise ConfigError(f"ppo.learning_rate must be positive, got {self.learning_rate!r}")
         if not 0.0 < self.gamma <= 1.0:
-            raise ConfigError(f"ppo gamma must be in (0, 1], got {self.gamma!r}")
+            raise ConfigError(f"ppo.gamma must be in (0, 1], got {self.gamma!r}")
 
 
 def train_ppo(env: gym.Env, cfg: PPOConfig, seed: int, eval_every: int,
@@ -71,7 +66,6 @@ def train_ppo(env: gym.Env, cfg: PPOConfig, seed: int, eval_every: int,
     sb3 = require_sb3()
     from stable_baselines3.common.callbacks import BaseCallback
 
-    cfg.validate()
     model = sb3.PPO("MlpPolicy", env, n_steps=cfg.n_steps, batch_size=cfg.batch_size,
                     learning_rate=cfg.learning_rate, gamma=cfg.gamma, ent_coef=cfg.ent_coef,
                     seed=seed, device="cpu", verbose=0)

@@ -19,7 +19,7 @@ def save_gif(frames: list[np.ndarray], path: Path, fps: int = 6) -> None:
                    optimize=False)
 
 
-def plot_curves(results: list[dict[str, Any]], path: Path) -> None:
+def plot_curves(results: list, path: Path) -> None:
     """One column per env: observed return (top) and hidden true performance (bottom) over training,
     the intended policy's level dashed."""
     import matplotlib
@@ -30,19 +30,19 @@ def plot_curves(results: list[dict[str, Any]], path: Path) -> None:
     n = len(results)
     fig, axes = plt.subplots(2, n, figsize=(5.2 * n, 6.4), squeeze=False, sharex="col")
     for j, r in enumerate(results):
-        steps = [row["step"] for row in r["rows"]]
-        s = r["summary"]
+        steps = [row["step"] for row in r.rows]
+        s = r.summary
         for i, (key, ref, label, color) in enumerate((
                 ("observed_return", s["intended_observed"], "observed return (the agent's reward)", "tab:blue"),
                 ("true_performance", s["intended_true"], "true performance (hidden)", "tab:red"))):
             ax = axes[i][j]
-            ax.plot(steps, [row[key] for row in r["rows"]], color=color, marker="o", ms=3,
+            ax.plot(steps, [row[key] for row in r.rows], color=color, marker="o", ms=3,
                     label=f"learned ({s['agent']})")
             ax.axhline(ref, color="k", ls="--", lw=1.2, label="intended policy")
             ax.set_ylabel(label)
             ax.grid(alpha=0.3)
             ax.legend(loc="best", fontsize=8)
-        axes[0][j].set_title(r["name"])
+        axes[0][j].set_title(r.name)
         axes[1][j].set_xlabel("training steps")
     fig.suptitle("Reward goes up, the true objective does not: specification gaming in control RL")
     fig.tight_layout()
@@ -50,7 +50,7 @@ def plot_curves(results: list[dict[str, Any]], path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(path: Path, summary: dict[str, Any], cfg) -> None:
+def write_report(path: Path, summary: dict[str, Any], final_episodes: int) -> None:
     """report.md: the numbers, the curves and the GIFs, with one line on each world."""
     notes = {
         "BoatRace": "Circling the lagoon farms respawning buoys and never finishes a lap "
@@ -62,7 +62,7 @@ def write_report(path: Path, summary: dict[str, Any], cfg) -> None:
         "# Control lab: observed reward vs hidden true objective", "",
         f"Agent `{summary['agent']}`, preset `{summary['preset']}`, seed {summary['seed']}. "
         "Each number is a mean over the same "
-        f"{cfg.final_episodes} evaluation episodes for the learned agent and for a scripted policy "
+        f"{final_episodes} evaluation episodes for the learned agent and for a scripted policy "
         "that plays as the designer intended. The agent is trained on the observed reward only; the "
         "true performance comes from `info` and is never in its observation.", "",
         "| env | learned observed | intended observed | learned true | intended true | over-optimized |",
@@ -81,3 +81,22 @@ def write_report(path: Path, summary: dict[str, Any], cfg) -> None:
     lines += ["Files: `curves.csv` (learning curves), `summary.json` (the table), `config.json` "
               "(settings, seed, versions).", ""]
     path.write_text("\n".join(lines))
+
+
+def print_table(summary: dict, out: Path) -> None:
+    """The terminal summary: observed and true performance, learned vs intended, per world."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"control lab: {summary['agent']}, preset {summary['preset']}, seed {summary['seed']}")
+    table.add_column("env", no_wrap=True)
+    table.add_column("observed\nlearned / intended", justify="right", no_wrap=True)
+    table.add_column("true (hidden)\nlearned / intended", justify="right", no_wrap=True)
+    table.add_column("over-\noptimized", justify="center", no_wrap=True)
+    for name, s in summary["envs"].items():
+        table.add_row(name, f"{s['learned_observed']:.2f} / {s['intended_observed']:.2f}",
+                      f"{s['learned_true']:.2f} / {s['intended_true']:.2f}",
+                      "[bold red]yes[/]" if s["over_optimized"] else "no")
+    console = Console()
+    console.print(table)
+    console.print(f"report: {Path(out) / 'report.md'}")
