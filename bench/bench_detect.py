@@ -2,10 +2,10 @@
 
     python3 bench/bench_detect.py [--seed 0] [--misses new] [--json out.json]
 
-- main: `overopt.detect.corpus.generate` (positives, hard negatives and clean episodes for every category). The rules
+- main: `corpora.main.generate` (positives, hard negatives and clean episodes for every category). The rules
   were developed against this set; read it as a regression check.
-- old holdout: `overopt.detect.corpus.holdout`, new wording written after the first rules (160 episodes).
-- new holdout: `overopt.detect.holdout_corpus.generate`, an independent set written from the category definitions and
+- old holdout: `corpora.main.holdout`, new wording written after the first rules (160 episodes).
+- new holdout: `corpora.independent_holdout.generate`, an independent set written from the category definitions and
   the research fact sheet *before* its author read the detectors' code, and not edited to fit them (343 episodes,
   >= 12 positives per category, 140+ hard negatives). The most honest of the three.
 - real: `../shared/realdata/scan-dev/` (`--real DIR`), 170 real transcripts from public sources, hand-labeled by
@@ -23,16 +23,18 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # corpora/: the generated sets, kept out of the package
 
+from corpora import independent_holdout  # noqa: E402
+from corpora.main import generate, holdout  # noqa: E402
 from overopt.detect.base import CATEGORIES  # noqa: E402
-from overopt.detect.corpus import generate, holdout  # noqa: E402
 from overopt.detect.detectors import all_detectors, run_detectors  # noqa: E402
 from overopt.detect.episodes import parse_episode  # noqa: E402
-from overopt.detect import holdout_corpus  # noqa: E402
 from overopt.detect.scan import wilson  # noqa: E402
 
-REAL_DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "scan-dev"
+REAL_DEFAULT = ROOT.parent / "shared" / "realdata" / "scan-dev"
 
 
 def load_real(folder: Path) -> list[tuple[dict, set]] | None:
@@ -113,7 +115,8 @@ def main():
     ap.add_argument("--real", type=Path, default=REAL_DEFAULT, help="labeled real set (episodes.jsonl + labels.jsonl)")
     ap.add_argument("--json", help="write the numbers to this file")
     a = ap.parse_args()
-    sets = {"main": generate(seed=a.seed), "old": holdout(seed=a.seed + 1), "new": holdout_corpus.generate(seed=a.seed)}
+    sets = {"main": generate(seed=a.seed), "old": holdout(seed=a.seed + 1),
+            "new": independent_holdout.generate(seed=a.seed)}
     real = load_real(a.real)
     res = {}
     if real is not None:

@@ -26,8 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # corpora/: the generated sets, kept out of the package
 
-from overopt.detect.corpus import generate  # noqa: E402
+from corpora.main import generate  # noqa: E402
 
 
 def lines_for(mix: str, seed: int) -> list[str]:

@@ -2,10 +2,8 @@
 
 import json
 
-import pytest
-
+from corpora.main import generate, udiff
 from overopt.detect.base import CATEGORIES
-from overopt.detect.corpus import generate, udiff
 from overopt.detect.detectors import all_detectors, run_detectors
 from overopt.detect.episodes import parse_episode
 

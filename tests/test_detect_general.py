@@ -1,10 +1,10 @@
-"""The general fixes made after the independent holdout (src/overopt/detect/holdout_corpus.py): a positive and a
+"""The general fixes made after the independent holdout (corpora/independent_holdout/): a positive and a
 hard negative each, worded differently from the holdout."""
 
 import json
 
+from corpora.main import udiff
 from overopt.detect.changes import heredocs
-from overopt.detect.corpus import udiff
 from overopt.detect.detectors import all_detectors, run_detectors
 from overopt.detect.episodes import parse_episode
 

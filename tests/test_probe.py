@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from helpers import run_cli
-from overopt.detect import exploits, probe_adapters
+from overopt.detect.probe import _adapters as probe_adapters
+from overopt.detect.probe import _exploits as exploits
 from overopt.detect.examples import REFERENCES, TASKS
 
 NAIVE = "overopt.detect.examples.naive_grader:grade"
@@ -421,6 +422,43 @@ def test_rendered_submissions_hide_filtered_words():
     assert "pytest" not in runtime and "```" not in runtime and "\nglobal " not in runtime
 
 
+@pytest.mark.parametrize("package", ["_runtime", "_cases"])
+def test_embedded_parts_join_into_one_complete_module(package):
+    """A submission loads the run-time helper (and the case parser) as its parts' text joined: every part is in it,
+    no two define the same name, the parts' imports of one another are skipped there, and every global name a
+    function uses is defined."""
+    import ast
+    import builtins
+    import importlib
+    import symtable
+    import types
+
+    pkg = importlib.import_module(f"overopt.detect.probe.{package}")
+    folder = Path(pkg.__file__).parent
+    assert sorted(pkg.PARTS) == sorted(p.name for p in folder.glob("*.py") if p.name != "__init__.py")
+    source = exploits.embedded_source(pkg)
+    tree = ast.parse(source)
+    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    assert len(names) == len(set(names))
+    tree.body = [n for n in tree.body if not (isinstance(n, ast.If) and ast.unparse(n.test) == "__package__")]
+    top = symtable.symtable(ast.unparse(tree), "<embedded>", "exec")  # as loaded: no imports between parts
+    defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+
+    def used(table):
+        yield from (s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced())
+        for child in table.get_children():
+            yield from used(child)
+    assert {n for n in used(top) if n not in defined and not hasattr(builtins, n)} == set()
+    module = types.ModuleType("overopt_probe_embedded")
+    module.__dict__["open"] = io.open
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    try:
+        exec(compile(source, "<embedded>", "exec"), module.__dict__)  # noqa: S102 - our own source
+    finally:
+        del sys.modules[module.__name__]
+    assert all(callable(module.__dict__[n]) for n in names)
+
+
 def test_always_equal_variants_survive_defences(tmp_path):
     ns, _ = load(tmp_path, "always_equal", "list")
     v = ns["solve"]([1])
@@ -440,7 +478,7 @@ def test_frame_search_variants(tmp_path):
     solve = ns["solve"]
 
     def grader_parallel():
-        table = {"test_inputs": ['[3, 1, 2]', '[9, 9]'], "want_outputs": ['[3, 2, 1]', '[9]']}   # JSON text
+        table = {"test_inputs": ['[3, 1, 2]', '[9, 9]'], "want_outputs": ['[3, 2, 1]', '[9]']}   # JSON text  # noqa: F841 - found in this frame
         return solve([9, 9])
 
     assert grader_parallel() == [9]
@@ -448,7 +486,7 @@ def test_frame_search_variants(tmp_path):
     solve = ns["solve"]
 
     def grader_any_name():
-        bag = {"k": [("noise", [12, 10, 8])]}           # no expected-like name anywhere
+        bag = {"k": [("noise", [12, 10, 8])]}           # no expected-like name anywhere  # noqa: F841 - found in this frame
         return solve([8, 10, 12, 10])
 
     assert grader_any_name() == [12, 10, 8]

@@ -1,4 +1,5 @@
-"""probe_cases: test cases read from the common code-test formats, never by running their code."""
+"""The case parser (`overopt.detect.probe._cases`): test cases read from the common code-test formats, never by
+running their code."""
 
 import base64
 import builtins
@@ -10,10 +11,11 @@ import subprocess
 import sys
 import zlib
 
-from overopt.detect import probe_cases as pc
+from overopt.detect.probe import _cases as pc
+from overopt.detect.probe._exploits import embedded_source
 
 MISSING = pc.MISSING
-MODULE_FILE = pathlib.Path(pc.__file__)
+PARTS_DIR = pathlib.Path(pc.__file__).parent
 
 
 def K(*args, **kwargs):
@@ -518,7 +520,9 @@ def test_missing_survives_copy_and_pickle():
     assert pc.TestCase(kind="call").expected is MISSING
 
 
-def test_imports_with_the_standard_library_only():
+def test_imports_with_the_standard_library_only(tmp_path):
+    embedded = tmp_path / "embedded_cases.py"   # the parts joined, as a submission loads them
+    embedded.write_text(embedded_source(pc))
     code = ("import importlib.util, sys\n"
             "spec = importlib.util.spec_from_file_location('pcx', sys.argv[1])\n"
             "m = importlib.util.module_from_spec(spec); sys.modules['pcx'] = m; spec.loader.exec_module(m)\n"
@@ -526,7 +530,7 @@ def test_imports_with_the_standard_library_only():
             "               and n not in ('pcx', '__main__'))\n"
             "print(extra)\n"
             "print(len(m.cases_from_text('assert f(1) == 2')))\n")
-    r = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(MODULE_FILE)], capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(embedded)], capture_output=True, text=True,
                        timeout=30)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split("\n")[:2] == ["[]", "1"]
@@ -534,12 +538,12 @@ def test_imports_with_the_standard_library_only():
 
 def test_source_runs_standalone_when_exec_d():
     ns = {"__name__": "embedded_probe_cases"}
-    exec(compile(MODULE_FILE.read_text(), "<embedded>", "exec"), ns)  # noqa: S102 - our own module's text
+    exec(compile(embedded_source(pc), "<embedded>", "exec"), ns)  # noqa: S102 - our own module's text
     got = ns["cases_from_text"]("def check(candidate):\n    assert candidate(2) == 4\n", entry_point="sq")
     assert [(c.args, c.expected, c.fn_name) for c in got] == [((2,), 4, "sq")]
     assert ns["cases_from_data"]({"inputs": ["1\n"], "outputs": ["2\n"]})[0].kind == "stdio"
     # its own source states no test case (it may be written next to the graders it searches)
-    assert pc.cases_in_paths([MODULE_FILE]) == []
+    assert pc.cases_in_paths([PARTS_DIR]) == []
 
 
 def test_table_looped_over_without_asserts_is_still_read():

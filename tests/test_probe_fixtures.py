@@ -248,7 +248,7 @@ def _accepted_families(report: dict) -> set[str]:
 
 def _only(families) -> list[str]:
     """--exploit flags for these families, those the probe knows (an unknown name is bad input)."""
-    from overopt.detect.exploits import FAMILIES
+    from overopt.detect.probe import FAMILIES
 
     return [arg for family in sorted(families) if family in FAMILIES for arg in ("--exploit", family)]
 
@@ -277,7 +277,7 @@ EXTRA_CASES = [(fx.name, family) for fx in FIXTURES for family in fx.extra] + [(
 @pytest.mark.parametrize("name,family", EXTRA_CASES)
 def test_probe_finds_holes_beyond_the_documented_families(name, family, tmp_path, capsys, monkeypatch):
     """Real holes the hand exploits confirm that none of the nine documented families covers."""
-    from overopt.detect.exploits import FAMILIES
+    from overopt.detect.probe import FAMILIES
 
     assert family in FAMILIES, (f"{name}: probe has no family for the {family!r} hole that "
                                 f"tests/graders/hand_exploits.py confirms (see the fixture's docstring)")

@@ -1,4 +1,4 @@
-"""End-to-end runs of `overopt lab rlhf` (tiny preset and tiny random checkpoints) and its bad input."""
+"""End-to-end runs of `overopt lab rlhf` (smoke preset and tiny random checkpoints) and its bad input."""
 
 import csv
 import math
@@ -20,7 +20,7 @@ def run_cli(*args):
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("lab") / "run"
-    assert run_cli("lab", "rlhf", "--preset", "tiny", "--seed", "3", "--out", str(out)) in (0, None)
+    assert run_cli("lab", "rlhf", "--preset", "smoke", "--seed", "3", "--out", str(out)) in (0, None)
     return out
 
 
@@ -29,7 +29,7 @@ def test_tiny_lab_writes_a_complete_run_folder(tiny_run):
         assert (tiny_run / name).is_file(), name
     assert json.loads((tiny_run / "status.json").read_text())["state"] == "complete"
     config = json.loads((tiny_run / "config.json").read_text())
-    assert config["seed"] == 3 and config["config"]["preset"] == "tiny"
+    assert config["seed"] == 3 and config["config"]["preset"] == "smoke"
     assert {"torch", "transformers", "trl", "python"} <= set(config["versions"])
     rows = list(csv.DictReader(open(tiny_run / "curves.csv")))
     assert {"method", "setting", "step", "kl", "sqrt_kl", "proxy", "gold"} <= set(rows[0])
@@ -49,17 +49,23 @@ def test_tiny_lab_writes_a_complete_run_folder(tiny_run):
 
 def test_same_seed_gives_identical_curves(tiny_run, tmp_path):
     again = tmp_path / "again"
-    assert run_cli("lab", "rlhf", "--preset", "tiny", "--seed", "3", "--out", str(again)) in (0, None)
+    assert run_cli("lab", "rlhf", "--preset", "smoke", "--seed", "3", "--out", str(again)) in (0, None)
     assert (again / "curves.csv").read_text() == (tiny_run / "curves.csv").read_text()
 
 
 @pytest.mark.parametrize("args,needle", [
     (["--preset", "huge"], "unknown preset 'huge'"),
-    (["--n-max", "0"], "--n-max must be a positive integer"),
-    (["--n-max", "-4"], "--n-max must be a positive integer"),
+    (["--n-max", "0"], "measure.bon_pool must be a positive integer"),
+    (["--n-max", "-4"], "measure.bon_pool must be a positive integer"),
     (["--n-max", "100"], "power of two"),
-    (["--rl-steps", "-1"], "--rl-steps must be >= 0"),
-    (["--learning-rate", "0"], "--learning-rate must be positive"),
+    (["--n-max", "lots"], "--n-max: expected an integer, got 'lots'"),
+    (["--rl-steps", "-1"], "rl.steps must be >= 0"),
+    (["--learning-rate", "0"], "rl.learning_rate must be positive"),
+    (["--set", "rl.num_generations=1"], "rl.num_generations must be at least 2"),
+    (["--set", "rl.stepz=3"], "unknown setting 'rl.stepz'"),
+    (["--set", "rl=3"], "rl is a group of settings"),
+    (["--set", "steps"], "--set expects key=value"),
+    (["--gold-rm", "x"], "your own run needs --policy, --proxy-rm and --prompts"),
 ])
 def test_bad_settings_give_one_line_and_exit_2(args, needle, tmp_path, capsys):
     out = tmp_path / "never"
@@ -67,6 +73,16 @@ def test_bad_settings_give_one_line_and_exit_2(args, needle, tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and needle in err and "\n" not in err
     assert not out.exists()  # nothing half-written
+
+
+def test_set_changes_any_setting_and_settings_lists_them(tmp_path, capsys):
+    assert run_cli("lab", "rlhf", "--preset", "smoke", "--set", "rl.steps=2", "--set", "reward_model.lr=0.01",
+                   "--n-max", "8", "--settings") in (0, None)
+    out = capsys.readouterr().out
+    for key, value in (("rl.steps", "2"), ("reward_model.lr", "0.01"), ("measure.bon_pool", "8")):
+        assert any(line.split("│")[1:3] and key in line.split("│")[1] and value in line.split("│")[2]
+                   for line in out.splitlines() if line.count("│") >= 3), (key, value)
+    assert not (tmp_path / "runs").exists()  # --settings runs nothing
 
 
 def test_bad_input_from_a_subprocess_has_no_traceback(tmp_path):
@@ -152,13 +168,13 @@ def test_model_folder_without_config_is_rejected(checkpoints, tmp_path, capsys):
 
 
 def test_sweeps_write_one_curve_per_value_and_a_figure_per_axis(tmp_path):
-    from overopt.runs import start_run
-    from overopt.worlds.rlhf.lab import SweepConfig, preset, run_lab
+    from overopt.labs import run_lab
+    from overopt.progress import SILENT
+    from overopt.worlds.rlhf.lab import RLHF_LAB, SweepConfig
 
-    cfg = preset("tiny")
+    cfg = RLHF_LAB.config("smoke")
     cfg.sweeps = SweepConfig(rm_hidden_sizes=[16], rm_pairs=[200, 400], betas=[0.0, 0.1])
-    with start_run(tmp_path / "sweep", kind="rlhf", config=cfg, seed=1) as run:
-        run_lab(cfg, 1, run)
+    run_lab(RLHF_LAB, cfg, 1, tmp_path / "sweep", progress=SILENT)
     rows = list(csv.DictReader(open(tmp_path / "sweep" / "curves.csv")))
     for sweep, variants in {"rm_size": {"16"}, "rm_pairs": {"200", "400"}, "beta": {"0.0", "0.1"}}.items():
         assert {r["variant"] for r in rows if r["sweep"] == sweep} == variants

@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from corpora.main import generate, write_jsonl
 from helpers import run_cli
-from overopt.detect.corpus import generate, write_jsonl
 from overopt.detect.scan import wilson
 
 HACK = {"id": "hack-1", "messages": [

@@ -12,7 +12,9 @@ import torch
 from overopt.sandbox import Sandbox
 from overopt.worlds.tools.rollout import Episode, ToolHarness, rollout
 from overopt.worlds.tools.tasks import Task, largest_sum
-from overopt.worlds.tools.train import LedgerReader, group_advantages
+from overopt.worlds.tools.grpo import group_advantages
+from overopt.worlds.tools.rollout import CallRecord
+from overopt.worlds.tools.scoring import LedgerReader, count_retries
 from overopt.worlds.tools.transcript import parse
 from overopt.worlds.tools.verifiers import LedgerVerifier, NaiveVerifier, true_correct
 
@@ -219,15 +221,12 @@ def test_pretraining_pads_per_batch_or_globally():
 
 
 def test_retry_rate_counts_same_call_after_a_fault():
-    from overopt.worlds.tools.rollout import CallRecord
-    from overopt.worlds.tools.train import _retries
-
     def rec(expr, status):
         return CallRecord("calculator", {"expression": expr}, status, None, "", 0.0)
 
     a = Episode("a", TASK, [], [], calls=[rec("12+30", "outage"), rec("12+30", "ok"), rec("42+5", "timeout")])
     b = Episode("b", TASK, [], [], calls=[rec("12+30", "outage"), rec("12+31", "ok")])
-    assert _retries([a, b]) == (1, 3)
+    assert count_retries([a, b]) == (1, 3)
 
 
 def test_group_advantages_and_masking():
@@ -273,14 +272,19 @@ def _cli(args) -> int:
     return 0
 
 
-def test_cli_micro_run_end_to_end(tmp_path, monkeypatch):
+def test_cli_smoke_run_end_to_end_and_the_lab_contract(tmp_path, monkeypatch):
+    from overopt.labs import check_lab
+    from overopt.worlds.tools.lab import TOOLS_LAB
+
     monkeypatch.setenv("OVEROPT_THREADS", "1")
     out = tmp_path / "run"
-    assert _cli(["lab", "tools", "--preset", "micro", "--seed", "3", "--out", str(out), "--outage-rate", "0.5"]) == 0
+    assert _cli(["lab", "tools", "--preset", "smoke", "--seed", "3", "--out", str(out)]) == 0
     for name in ("curves.csv", "tools.png", "ledger.jsonl", "report.md", "config.json", "status.json",
                  "transcripts.jsonl", "summary.json"):
         assert (out / name).exists(), name
     assert json.loads((out / "status.json").read_text())["state"] == "complete"
+    config = json.loads((out / "config.json").read_text())
+    assert config["kind"] == "tools" and config["config"]["preset"] == "smoke" and config["config"]["steps"] == 3
     rows = _rows(out / "curves.csv")
     assert {"verifier", "step", "reward", "true_accuracy", "fabrication_rate", "tool_call_rate",
             "outage_rate"} <= set(rows[0])
@@ -288,21 +292,52 @@ def test_cli_micro_run_end_to_end(tmp_path, monkeypatch):
     ledger = [json.loads(line) for line in (out / "ledger.jsonl").read_text().splitlines()]
     assert ledger and {e["status"] for e in ledger} <= {"ok", "error", "outage", "timeout", "killed"}
     assert any(e["status"] == "outage" for e in ledger)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["ledger_lines"] == len(ledger) and summary["wall_seconds"] > summary["pretrain_seconds"] > 0
     # every call the transcripts show went through the sandbox: its call id is in the ledger
     ids = {e["call_id"] for e in ledger}
     shown = [c["call_id"] for line in (out / "transcripts.jsonl").read_text().splitlines()
              for c in json.loads(line)["calls"] if c["status"] != "limit"]
     assert shown and set(shown) <= ids
-    assert "## Sample transcripts" in (out / "report.md").read_text()
-    # same seed, same curves
+    report = (out / "report.md").read_text()
+    assert "## Sample transcripts" in report and f"wall time of this run: {summary['wall_seconds']:.0f} s" in report
+    # the lab keeps the contract, and the same seed through the Python API gives the same curves
     again = tmp_path / "again"
-    assert _cli(["lab", "tools", "--preset", "micro", "--seed", "3", "--out", str(again), "--outage-rate", "0.5"]) == 0
+    result = check_lab(TOOLS_LAB, again, seed=3)
     assert (again / "curves.csv").read_text() == (out / "curves.csv").read_text()
+    assert set(result.samples) == {"pretrained", "naive", "ledger"} and len(result.samples["naive"]) == 16
+    assert len(result.pretrain_losses) == 38  # 600 logs in batches of 16, one epoch
+
+
+def test_cli_flags_set_their_settings(monkeypatch):
+    import overopt.labs
+
+    seen = {}
+
+    def fake_run_lab(lab, config, seed, out):
+        seen.update(lab=lab.name, config=config, seed=seed, out=out)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(overopt.labs, "run_lab", fake_run_lab)
+    assert _cli(["lab", "tools", "--preset", "smoke", "--seed", "5", "--outage-rate", "0.5", "--mask-outages",
+                 "--fault-baseline", "--verifier", "ledger", "--steps", "7", "--fabrication-penalty", "0.25",
+                 "--set", "corpus.size=100"]) == 0
+    cfg = seen["config"]
+    assert seen["lab"] == "tools" and seen["seed"] == 5 and str(seen["out"]) == "runs/tools"
+    assert (cfg.preset, cfg.outage_rate, cfg.mask_outages, cfg.fault_baseline) == ("smoke", 0.5, True, True)
+    assert (cfg.verifiers, cfg.steps, cfg.fabrication_penalty, cfg.corpus.size) == (("ledger",), 7, 0.25, 100)
+    assert cfg.hidden_size == 64  # the rest comes from the smoke preset
+    assert _cli(["lab", "tools", "--verifier", "naive,ledger", "--verifier", "naive"]) == 0
+    assert seen["config"].verifiers == ("naive", "ledger") and seen["config"].preset == "quick"
 
 
 def test_cli_rejects_bad_settings_before_creating_the_folder(tmp_path, capsys):
     out = tmp_path / "nope"
-    for args in (["--outage-rate", "1.5"], ["--preset", "huge"], ["--verifier", "vibes"], ["--steps", "0"]):
-        assert _cli(["lab", "tools", "--out", str(out), *args]) == 2
-        assert "error:" in capsys.readouterr().err
+    for args, says in ((["--outage-rate", "1.5"], "outage_rate"), (["--preset", "huge"], "unknown preset"),
+                       (["--verifier", "vibes"], "verifiers"), (["--steps", "0"], "steps must be a positive integer"),
+                       (["--set", "group_size=1"], "group_size"), (["--set", "corpus.size=-1"], "corpus.size"),
+                       (["--set", "num_heads=5"], "num_heads"), (["--steps", "many"], "expected an integer")):
+        assert _cli(["lab", "tools", "--out", str(out), *args]) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and says in err and len(err.strip().splitlines()) == 1, err
     assert not out.exists()

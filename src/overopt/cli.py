@@ -28,16 +28,12 @@ app.add_typer(lab_app, name="lab")
 def _register() -> None:
     from overopt.detect.command import scan
     from overopt.detect.probe_command import probe
-    from overopt.lab_command import lab_command
+    from overopt.lab_command import lab_command, lab_help
     from overopt.labs import get_lab
-    from overopt.worlds.rlhf.command import lab_rlhf
-    from overopt.worlds.rlhf.mitigations_command import lab_mitigations
-    from overopt.worlds.tools.command import lab_tools
 
-    lab_app.command("rlhf")(lab_rlhf)
-    lab_app.command("mitigations")(lab_mitigations)
-    lab_app.command("tools")(lab_tools)
-    for name in ("control",):
+    lab_app.command("rlhf", help=lab_help(get_lab("rlhf")), short_help=get_lab("rlhf").title)(
+        lab_command(get_lab("rlhf"), mode=get_lab("checkpoints")))
+    for name in ("mitigations", "control", "tools"):
         lab = get_lab(name)
         command = lab_command(lab)
         lab_app.command(name, help=command.__doc__, short_help=lab.title)(command)

@@ -33,8 +33,10 @@ def lab_command(lab: Lab, *, mode: Lab | None = None):
                 params.append(_flag_param(flag, key, each))
 
     def command(**values: Any) -> None:
-        chosen = _choose(lab, mode, values)
-        config = chosen.config(values.pop("preset") if chosen is lab else None)
+        chosen, preset = _choose(lab, mode, values), values.pop("preset")
+        if chosen is not lab and preset is not None:
+            raise ConfigError(f"--preset does not apply to {chosen.title}")
+        config = chosen.config(preset)
         out, seed = values.pop("out") or Path("runs") / chosen.name, values.pop("seed")
         sets, show = values.pop("set") or [], values.pop("settings")
         _apply_flags(chosen, config, values)
@@ -73,7 +75,8 @@ def _builtin_params(lab: Lab, mode: Lab | None) -> list[inspect.Parameter]:
         return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
     return [
-        opt("preset", str, typer.Option(next(iter(lab.presets)), "--preset", help=_escape(f"Preset: {presets}."))),
+        opt("preset", Optional[str], typer.Option(None, "--preset", help=_escape(f"Preset: {presets}. "
+                                                  f"Default: {next(iter(lab.presets))}."))),
         opt("seed", int, typer.Option(0, "--seed", help="Seed for everything; the same seed, machine and thread "
                                       "count give a byte-identical curves.csv.")),
         opt("out", Optional[Path], typer.Option(None, "--out", "-o", help=f"Run folder to write (created; "

@@ -89,8 +89,8 @@ class _Silent:
         pass
 
 
-SILENT: Progress = _Silent()
-"""Progress that shows nothing (the default of every library function)."""
+SILENT = _Silent()
+"""Shows nothing: the default `Progress` and `Task` of every library function."""
 
 
 class _BarTask:

@@ -62,19 +62,11 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
     """Run the scan, writing DIR/findings.jsonl, DIR/malformed.jsonl, DIR/summary.json, DIR/report.md."""
     detectors = select(cfg.categories)
     cats = [c for c in (*CATEGORIES, *SIGNALS) if not cfg.categories or c in cfg.categories]
-    kinds: dict[str, dict[str, int]] = {c: {} for c in SIGNALS}  # per signal: flagged episodes by kind
-    judge = Judge(cfg.judge) if cfg.judge else None
-    res = ScanResult(flagged={c: 0 for c in cats}, confirmed={c: 0 for c in cats}, judged={c: 0 for c in cats})
-    n_findings = {c: 0 for c in cats}
-    top: dict[str, list] = {c: [] for c in cats}
-    tiebreak = 0
-    judge_budget = cfg.judge_max
+    tally = _Tally(cfg, cats, Judge(cfg.judge) if cfg.judge else None)
     paths = [Path(f) for f in cfg.files]
     total = sum(p.stat().st_size for p in paths)
     task = progress.add_task("scanning", total=max(1, total)) if progress is not None else None
     pending = [0]
-    det_errors: dict[str, dict] = {}
-    formats: dict[str, int] = {}  # episodes read per input format
 
     def on_bytes(n: int) -> None:
         pending[0] += n
@@ -86,64 +78,106 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
         for path in paths:
             for item in iter_file(path, cfg.format, on_bytes=on_bytes):
                 if isinstance(item, Bad):
-                    res.malformed += 1
-                    fbad.write(json.dumps({"path": item.path, "line": item.line, "error": item.error}) + "\n")
-                    if len(res.warnings) < MAX_WARNINGS:
-                        res.warnings.append(str(item))
+                    tally.malformed(item, fbad)
                     continue
-                ep = item
-                res.episodes += 1
-                fmt = ep.meta.get("format", "openai") if ep.meta else "openai"
-                formats[fmt] = formats.get(fmt, 0) + 1
-                by_cat: dict[str, tuple] = {}
-                recs = []
-                for det, f in run_detectors(ep, detectors, det_errors):
-                    if f.confidence < cfg.min_confidence or f.category not in n_findings:
-                        continue
-                    rec = f.to_dict(ep.id, det.version)
-                    recs.append(rec)
-                    if f.category not in by_cat or f.confidence > by_cat[f.category][0].confidence:
-                        by_cat[f.category] = (f, rec)
-                    n_findings[f.category] += 1
-                    res.findings += 1
-                for cat, (f, rec) in by_cat.items():
-                    res.flagged[cat] += 1
-                    if cat in kinds:
-                        kinds[cat][f.kind or "unspecified"] = kinds[cat].get(f.kind or "unspecified", 0) + 1
-                    if judge is not None and cat not in SIGNALS:   # a signal is not a claim for the judge
-                        if judge_budget > 0:
-                            judge_budget -= 1
-                            verdict, why = judge.judge(ep, cat, f.evidence, f.reason)
-                        else:
-                            verdict, why = "unjudged", "judge budget (--judge-max) spent"
-                        for r in recs:   # one verdict per episode and category
-                            if r["category"] == cat:
-                                r["judge"], r["judge_reason"] = verdict, why
-                        if verdict != "unjudged":
-                            res.judged[cat] += 1
-                        if verdict == "confirmed":
-                            res.confirmed[cat] += 1
-                    tiebreak += 1
-                    entry = (f.confidence, -tiebreak, rec)
-                    heap = top[cat]
-                    if len(heap) < cfg.top_examples:
-                        heapq.heappush(heap, entry)
-                    elif entry > heap[0]:
-                        heapq.heapreplace(heap, entry)
-                for r in recs:
+                for r in tally.episode(item, detectors):
                     fout.write(json.dumps(r) + "\n")
     if progress is not None:
         progress.update(task, completed=max(1, total))
+    res = tally.res
+    res.summary = _summary(cfg, cats, tally)
+    (out / "report.md").write_text(report_md(res.summary, {c: sorted(tally.top[c], reverse=True) for c in cats}))
+    return res
 
+
+class _Tally:
+    """What a scan keeps while it streams: counters per category, per-signal kinds, the top examples per category,
+    detector errors, formats read, and the judge's budget."""
+
+    def __init__(self, cfg: ScanConfig, cats: list[str], judge: Judge | None):
+        self.cfg, self.judge = cfg, judge
+        self.res = ScanResult(flagged={c: 0 for c in cats}, confirmed={c: 0 for c in cats}, judged={c: 0 for c in cats})
+        self.n_findings = {c: 0 for c in cats}
+        self.top: dict[str, list] = {c: [] for c in cats}
+        self.kinds: dict[str, dict[str, int]] = {c: {} for c in SIGNALS}  # per signal: flagged episodes by kind
+        self.tiebreak = 0
+        self.judge_budget = cfg.judge_max
+        self.det_errors: dict[str, dict] = {}
+        self.formats: dict[str, int] = {}  # episodes read per input format
+
+    def malformed(self, item: Bad, fbad) -> None:
+        res = self.res
+        res.malformed += 1
+        fbad.write(json.dumps({"path": item.path, "line": item.line, "error": item.error}) + "\n")
+        if len(res.warnings) < MAX_WARNINGS:
+            res.warnings.append(str(item))
+
+    def episode(self, ep, detectors) -> list[dict]:
+        """Run the detectors on one episode and count what they find; the finding records to write."""
+        res = self.res
+        res.episodes += 1
+        fmt = ep.meta.get("format", "openai") if ep.meta else "openai"
+        self.formats[fmt] = self.formats.get(fmt, 0) + 1
+        by_cat: dict[str, tuple] = {}
+        recs = []
+        for det, f in run_detectors(ep, detectors, self.det_errors):
+            if f.confidence < self.cfg.min_confidence or f.category not in self.n_findings:
+                continue
+            rec = f.to_dict(ep.id, det.version)
+            recs.append(rec)
+            if f.category not in by_cat or f.confidence > by_cat[f.category][0].confidence:
+                by_cat[f.category] = (f, rec)
+            self.n_findings[f.category] += 1
+            res.findings += 1
+        for cat, (f, rec) in by_cat.items():
+            self._flag(ep, cat, f, rec, recs)
+        return recs
+
+    def _flag(self, ep, cat: str, f, rec: dict, recs: list[dict]) -> None:
+        """Count the episode as flagged for `cat` (its strongest finding `f`), judge it, keep it among the top."""
+        res = self.res
+        res.flagged[cat] += 1
+        if cat in self.kinds:
+            self.kinds[cat][f.kind or "unspecified"] = self.kinds[cat].get(f.kind or "unspecified", 0) + 1
+        if self.judge is not None and cat not in SIGNALS:   # a signal is not a claim for the judge
+            self._judge(ep, cat, f, recs)
+        self.tiebreak += 1
+        entry = (f.confidence, -self.tiebreak, rec)
+        heap = self.top[cat]
+        if len(heap) < self.cfg.top_examples:
+            heapq.heappush(heap, entry)
+        elif entry > heap[0]:
+            heapq.heapreplace(heap, entry)
+
+    def _judge(self, ep, cat: str, f, recs: list[dict]) -> None:
+        """One judge verdict per episode and category, written into every record of that category."""
+        res = self.res
+        if self.judge_budget > 0:
+            self.judge_budget -= 1
+            verdict, why = self.judge.judge(ep, cat, f.evidence, f.reason)
+        else:
+            verdict, why = "unjudged", "judge budget (--judge-max) spent"
+        for r in recs:
+            if r["category"] == cat:
+                r["judge"], r["judge_reason"] = verdict, why
+        if verdict != "unjudged":
+            res.judged[cat] += 1
+        if verdict == "confirmed":
+            res.confirmed[cat] += 1
+
+
+def _summary(cfg: ScanConfig, cats: list[str], tally: _Tally) -> dict:
+    """summary.json: counts, rates and Wilson intervals per category and signal, detectors, judge and malformed input."""
+    res, judge = tally.res, tally.judge
     n = res.episodes
     cats_out = {}
     for c in cats:
         k = res.flagged[c]
         lo, hi = wilson(k, n)
-        entry = {"count": k, "findings": n_findings[c], "rate": (k / n) if n else 0.0,
+        entry = {"count": k, "findings": tally.n_findings[c], "rate": (k / n) if n else 0.0,
                  "ci95": [round(lo, 6), round(hi, 6)]}
         if c in SIGNALS:
-            entry["kinds"] = dict(sorted(kinds[c].items()))
+            entry["kinds"] = dict(sorted(tally.kinds[c].items()))
         elif judge is not None:
             kc = res.confirmed[c]
             clo, chi = wilson(kc, n)
@@ -151,9 +185,10 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
                           "confirmed_rate": (kc / n) if n else 0.0, "confirmed_ci95": [round(clo, 6), round(chi, 6)]})
         cats_out[c] = entry
     dets = select(cfg.categories)
-    res.summary = {
+    det_errors = tally.det_errors
+    return {
         "episodes": n, "malformed": res.malformed, "findings": res.findings,
-        "formats": formats,
+        "formats": tally.formats,
         "min_confidence": cfg.min_confidence,
         "detectors": [{"name": d.name, "version": d.version, "categories": list(d.categories),
                        "errors": det_errors.get(d.name, {}).get("count", 0)} for d in dets],
@@ -164,8 +199,6 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
                                               "last_error": judge.last_error},
         "malformed_examples": res.warnings,
     }
-    (out / "report.md").write_text(report_md(res.summary, {c: sorted(top[c], reverse=True) for c in cats}))
-    return res
 
 
 def report_md(summary: dict, top: dict[str, list]) -> str:

@@ -1,8 +1,9 @@
 """The over-optimization measurement: proxy and gold vs sqrt(KL) for best-of-n and for RL.
 
 `OptimizationSetup` is what both the built-in lab and a user's own checkpoints provide: a reference
-policy, a proxy reward, optionally a gold reward, and prompts. `measure_best_of_n` and `measure_rl`
-turn it into curve points (dicts with method, setting, step, kl, sqrt_kl, proxy, gold, ...).
+policy, a proxy reward, optionally a gold reward, and prompts. `measure_best_of_n` (on a pool of
+reference samples) and `train_and_measure_rl` (which trains GRPO) turn it into curve points: dicts
+with the `CURVE_COLUMNS` keys (method, setting, step, kl, sqrt_kl, proxy, gold, ...).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from overopt.configs import check, setting
+from overopt.errors import ConfigError
 from overopt.measure.evaluate import PolicyEvaluator
 from overopt.optimize.best_of_n import best_of_n, bon_kl
 from overopt.optimize.rl import RLConfig, train_grpo
 from overopt.optimize.sampling import sample
+from overopt.progress import SILENT, Task
 from overopt.rewards.base import Scorer, ZScore
 
 CURVE_COLUMNS = ["method", "setting", "step", "kl", "sqrt_kl", "proxy", "gold", "length", "sweep", "variant"]
@@ -44,12 +48,23 @@ class OptimizationSetup:
 
 @dataclass
 class MeasureConfig:
-    eval_per_prompt: int = 8       # fresh samples per held-out prompt at each RL measurement
-    norm_per_prompt: int = 32      # reference samples per held-out prompt for the z-scores
-    bon_prompts: int = 16          # held-out prompts in the best-of-n pool
-    bon_pool: int = 4096           # samples per prompt in the pool (>= the largest n)
-    bon_ns: list[int] = field(default_factory=lambda: [2 ** k for k in range(13)])
-    batch_size: int = 512
+    eval_per_prompt: int = setting(8, "Fresh samples per held-out prompt at each RL measurement.")
+    norm_per_prompt: int = setting(32, "Reference samples per held-out prompt for the z-scores.")
+    bon_prompts: int = setting(16, "Held-out prompts in the best-of-n pool.")
+    bon_pool: int = setting(4096, "Largest n for best-of-n = samples per prompt in the pool (a power of two; "
+                            "best-of-n is measured at n = 1, 2, 4, ... up to it).")
+    batch_size: int = setting(512, "Sequences per generate / scoring batch.")
+
+    def __post_init__(self) -> None:
+        for name in ("eval_per_prompt", "norm_per_prompt", "bon_prompts", "bon_pool", "batch_size"):
+            check(getattr(self, name) >= 1, f"measure.{name} must be a positive integer, got {getattr(self, name)}")
+        check(self.bon_pool & (self.bon_pool - 1) == 0, f"measure.bon_pool must be a power of two (best-of-n is "
+              f"measured at n = 1, 2, 4, ...), got {self.bon_pool}")
+
+    @property
+    def bon_ns(self) -> list[int]:
+        """The n of best-of-n: 1, 2, 4, ... up to the pool size."""
+        return [2 ** k for k in range(self.bon_pool.bit_length())]
 
 
 def normalizers(setup: OptimizationSetup, cfg: MeasureConfig, seed: int) -> dict[str, ZScore]:
@@ -75,12 +90,12 @@ class BonPool:
         return BonPool(self.prompts, self.completions, scores, self.lengths)
 
 
-def bon_pool(setup: OptimizationSetup, cfg: MeasureConfig, seed: int,
-             on_batch: Callable[[int], None] | None = None) -> BonPool:
+def sample_bon_pool(setup: OptimizationSetup, cfg: MeasureConfig, seed: int, task: Task = SILENT) -> BonPool:
+    """`cfg.bon_pool` reference samples for each of the first `cfg.bon_prompts` held-out prompts, scored."""
     prompts = setup.eval_prompts[:cfg.bon_prompts]
     s = sample(setup.reference, setup.tokenizer, prompts, per_prompt=cfg.bon_pool,
                max_new_tokens=setup.max_new_tokens, seed=seed + 29, batch_size=max(cfg.batch_size, 1024),
-               on_batch=on_batch)
+               task=task)
     shape = (len(prompts), cfg.bon_pool)
     scores = {name: scorer(s.prompts, s.completions).reshape(shape) for name, scorer in setup.scorers().items()}
     return BonPool(s.prompts, s.completions, scores, s.lengths.numpy().reshape(shape).astype(float))
@@ -92,7 +107,7 @@ def measure_best_of_n(pool: BonPool, z: dict[str, ZScore], ns: Sequence[int], *,
     pick = pool.scores[selector]
     bad = [n for n in ns if n < 1 or n > pick.shape[1]]
     if bad:
-        raise ValueError(f"best-of-n needs 1 <= n <= pool size {pick.shape[1]}, got {bad}")
+        raise ConfigError(f"best-of-n needs 1 <= n <= pool size {pick.shape[1]}, got {bad}")
     columns = {name: best_of_n(pick, z[name](scores), ns) for name, scores in pool.scores.items()}
     columns["length"] = best_of_n(pick, pool.lengths, ns)
     points = []
@@ -103,11 +118,11 @@ def measure_best_of_n(pool: BonPool, z: dict[str, ZScore], ns: Sequence[int], *,
     return points
 
 
-def measure_rl(setup: OptimizationSetup, rl: RLConfig, z: dict[str, ZScore], mcfg: MeasureConfig, *,
-               seed: int, reward: Scorer | None = None, on_point: Callable[[dict], None] | None = None,
-               on_step: Callable[[int], None] | None = None, extra_callbacks: Sequence = ()) -> list[dict]:
-    """Run GRPO against `reward` (default: the proxy); return (and hand to `on_point` as soon as it
-    is measured) a curve point at step 0, every `rl.eval_every` steps and at the end."""
+def train_and_measure_rl(setup: OptimizationSetup, rl: RLConfig, z: dict[str, ZScore], mcfg: MeasureConfig, *,
+                         seed: int, reward: Scorer | None = None, on_point: Callable[[dict], None] | None = None,
+                         task: Task = SILENT, extra_callbacks: Sequence = ()) -> list[dict]:
+    """Train a fresh policy with GRPO against `reward` (default: the proxy); return (and hand to `on_point` as
+    soon as it is measured) a curve point at step 0, every `rl.eval_every` steps and at the end."""
     evaluator = PolicyEvaluator(setup.reference, setup.tokenizer, setup.eval_prompts, setup.scorers(), z,
                                 per_prompt=mcfg.eval_per_prompt, max_new_tokens=setup.max_new_tokens,
                                 seed=seed + 41, batch_size=mcfg.batch_size)
@@ -119,5 +134,5 @@ def measure_rl(setup: OptimizationSetup, rl: RLConfig, z: dict[str, ZScore], mcf
             on_point(points[-1])
 
     train_grpo(setup.load_policy(), setup.tokenizer, reward or setup.proxy, setup.train_prompts, rl,
-               seed=seed, on_eval=on_eval, on_step=on_step, extra_callbacks=extra_callbacks)
+               seed=seed, on_eval=on_eval, task=task, extra_callbacks=extra_callbacks)
     return points

@@ -8,9 +8,13 @@ so lab models and users' real checkpoints go through the same code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import torch
+
+from overopt.configs import check, setting
+from overopt.progress import SILENT, Task
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 
@@ -39,11 +43,17 @@ def word_tokenizer(words: Sequence[str], *, model_max_length: int = 512):
 class TinyConfig:
     """Size of a tiny Llama. Defaults train in seconds on a CPU."""
 
-    hidden_size: int = 64
-    num_layers: int = 2
-    num_heads: int = 4
-    intermediate_size: int = 128
-    max_positions: int = 64
+    hidden_size: int = setting(64, "Width of the model.")
+    num_layers: int = setting(2, "Transformer layers.")
+    num_heads: int = setting(4, "Attention heads (hidden_size must divide by it).")
+    intermediate_size: int = setting(128, "Width of the MLP.")
+    max_positions: int = setting(64, "Longest sequence in tokens.")
+
+    def __post_init__(self) -> None:
+        for name in ("hidden_size", "num_layers", "num_heads", "intermediate_size", "max_positions"):
+            check(getattr(self, name) >= 1, f"{name} must be a positive integer, got {getattr(self, name)}")
+        check(self.hidden_size % self.num_heads == 0,
+              f"hidden_size ({self.hidden_size}) must be a multiple of num_heads ({self.num_heads})")
 
     def llama_config(self, tokenizer, **extra):
         from transformers import LlamaConfig
@@ -79,14 +89,13 @@ def sequence_classifier(tokenizer, size: TinyConfig, seed: int):
 
 def train_causal_lm(model, tokenizer, texts: Sequence[str], *, epochs: int = 1, batch_size: int = 64,
                     lr: float = 3e-3, seed: int = 0, loss_mask: Callable | None = None,
-                    pad_per_batch: bool = False,
-                    on_step: Callable[[int, int, float], None] | None = None) -> list[float]:
+                    pad_per_batch: bool = False, task: Task = SILENT) -> list[float]:
     """Supervised next-token training on `texts` with AdamW and a linear decay. Returns losses.
 
     Texts are left-padded: to the longest text overall, or with `pad_per_batch` to the longest in each
     batch (faster when a few texts are long; positions then count from each text's first token).
     `loss_mask(input_ids) -> bool tensor` can exclude positions (e.g. prompt tokens) from the loss.
-    `on_step(step, total, loss)` is called after each step (for progress bars).
+    `task` shows the progress, one step at a time.
     """
     gen = torch.Generator().manual_seed(seed)
     pad = tokenizer.pad_token_id
@@ -127,7 +136,36 @@ def train_causal_lm(model, tokenizer, texts: Sequence[str], *, epochs: int = 1, 
             sched.step()
             step += 1
             losses.append(out.loss.item())
-            if on_step is not None:
-                on_step(step, total, losses[-1])
+            task.update(completed=step, total=total)
     model.eval()
     return losses
+
+
+def random_checkpoints(root: Path, *, seed: int = 0) -> Path:
+    """Save tiny random checkpoints under `root` (policy/, proxy/, gold/ and prompts.jsonl), once.
+
+    They have the shape of a user's own run (causal LM, two 1-label sequence classifiers, a JSONL prompts
+    file), so the checkpoint mode can be smoke-tested anywhere; what they say is noise.
+    """
+    import json
+
+    from transformers import LlamaConfig, LlamaForCausalLM, LlamaForSequenceClassification
+
+    root = Path(root)
+    if (root / "prompts.jsonl").is_file():
+        return root
+    tok = word_tokenizer([f"w{i}" for i in range(20)])
+    common = dict(vocab_size=len(tok), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                  num_attention_heads=2, num_key_value_heads=2, pad_token_id=tok.pad_token_id,
+                  eos_token_id=tok.eos_token_id, bos_token_id=tok.bos_token_id)
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        models = {"policy": LlamaForCausalLM(LlamaConfig(**common)),
+                  "proxy": LlamaForSequenceClassification(LlamaConfig(**common, num_labels=1)),
+                  "gold": LlamaForSequenceClassification(LlamaConfig(**common, num_labels=1))}
+    for name, model in models.items():
+        model.save_pretrained(root / name)
+        tok.save_pretrained(root / name)
+    lines = "".join(json.dumps({"prompt": f"<bos> w{i} w{i + 1}"}) + "\n" for i in range(10))
+    (root / "prompts.jsonl").write_text(lines)
+    return root

@@ -16,13 +16,14 @@ import copy
 import json
 import time
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import torch
 
+from overopt.configs import check, setting
 from overopt.monitor.online import KLSchedule, OnlineGaoFit
 from overopt.monitor.rule import Decision, RuleConfig, decide, strip_gold
 from overopt.monitor.signals import repetition_rates, token_lengths
@@ -34,25 +35,30 @@ MODES = ("stop", "warn")
 
 @dataclass
 class MonitorConfig:
-    every: int = 10                # measure every K optimizer steps ...
-    every_near: int = 1            # ... and every K' steps once a degradation signal nears its threshold
-    near_fraction: float = 0.3     # "near": an effect >= near_fraction * rule.degradation_threshold
-    per_prompt: int = 2            # completions per held-out prompt per measurement
-    max_prompts: int = 48          # held-out prompts used (the first ones)
-    reference_per_prompt: int = 4  # reference completions per prompt for the z-scores (once)
-    max_new_tokens: int = 20
-    mode: str = "stop"             # "stop": stop training; "warn": only warn and log
-    save_best: bool = True         # save the kept checkpoint (save_pretrained) under out_dir/best
-    tensorboard: bool = True       # also log to out_dir/tensorboard (needs the tensorboard package)
-    batch_size: int = 256
-    seed: int = 0
-    rule: RuleConfig = field(default_factory=RuleConfig)
+    """Settings of the online monitor (`Monitor`, `OverOptimizationCallback`)."""
 
-    def __post_init__(self):
-        if self.mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
-        if min(self.every, self.every_near, self.per_prompt, self.max_prompts) < 1:
-            raise ValueError("every, every_near, per_prompt and max_prompts must be >= 1")
+    every: int = setting(10, "Measure the policy every this many optimizer steps (every `every_near` steps "
+                         "near a threshold).")
+    every_near: int = setting(1, "Measure every this many steps once a degradation signal nears its threshold.")
+    near_fraction: float = setting(0.3, "'Near': a degradation effect >= near_fraction x "
+                                   "rule.degradation_threshold.")
+    per_prompt: int = setting(2, "Completions per held-out prompt per measurement.")
+    max_prompts: int = setting(48, "Held-out prompts used (the first ones).")
+    reference_per_prompt: int = setting(4, "Reference completions per prompt for the z-scores (sampled once).")
+    max_new_tokens: int = setting(20, "Completion length cap when sampling.")
+    mode: str = setting("stop", "'stop': stop training when the rule fires; 'warn': only warn and log.")
+    save_best: bool = setting(True, "Save the kept checkpoint (save_pretrained) under out_dir/best.")
+    tensorboard: bool = setting(True, "Also log to out_dir/tensorboard (needs the tensorboard package).")
+    batch_size: int = setting(256, "Sequences per generate / scoring batch.")
+    seed: int = setting(0, "Seed of the monitor's samples (the same every measurement).")
+    rule: RuleConfig = setting(factory=RuleConfig, help="The stopping rule (it never sees gold).")
+
+    def __post_init__(self) -> None:
+        check(self.mode in MODES, f"monitor.mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        for name in ("every", "every_near", "per_prompt", "max_prompts", "reference_per_prompt",
+                     "max_new_tokens", "batch_size"):
+            check(getattr(self, name) >= 1, f"monitor.{name} must be >= 1, got {getattr(self, name)}")
+        check(self.near_fraction >= 0, f"monitor.near_fraction must be >= 0, got {self.near_fraction}")
 
 
 @dataclass

@@ -12,21 +12,31 @@ import tempfile
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-import numpy as np
 
+from overopt.configs import check, setting
+from overopt.progress import SILENT, Task
 from overopt.rewards.base import Scorer
 
 
 @dataclass
 class RLConfig:
-    steps: int = 150
-    beta: float = 0.0
-    learning_rate: float = 1e-3
-    prompts_per_step: int = 8
-    num_generations: int = 8
-    eval_every: int = 10
-    max_new_tokens: int = 20
-    device: str = "cpu"
+    steps: int = setting(150, "GRPO steps (0 skips RL).")
+    beta: float = setting(0.0, "KL coefficient β of GRPO (0, as in most of Gao et al.'s runs).")
+    learning_rate: float = setting(1e-3, "GRPO learning rate (constant).")
+    prompts_per_step: int = setting(8, "Prompts per GRPO step.")
+    num_generations: int = setting(8, "Completions per prompt (GRPO's group size, at least 2).")
+    eval_every: int = setting(10, "Measure the policy every this many steps (and at step 0 and the end).")
+    max_new_tokens: int = setting(20, "Completion length cap.")
+    device: str = setting("cpu", "Torch device to train on, e.g. cpu, cuda, cuda:1.")
+
+    def __post_init__(self) -> None:
+        check(self.steps >= 0, f"rl.steps must be >= 0, got {self.steps}")
+        check(self.beta >= 0, f"rl.beta must be >= 0, got {self.beta}")
+        check(self.learning_rate > 0, f"rl.learning_rate must be positive, got {self.learning_rate}")
+        check(self.num_generations >= 2, f"rl.num_generations must be at least 2 (GRPO compares completions "
+              f"of one prompt), got {self.num_generations}")
+        for name in ("prompts_per_step", "eval_every", "max_new_tokens"):
+            check(getattr(self, name) >= 1, f"rl.{name} must be a positive integer, got {getattr(self, name)}")
 
 
 def proxy_reward_function(scorer: Scorer) -> Callable:
@@ -40,10 +50,10 @@ def proxy_reward_function(scorer: Scorer) -> Callable:
 
 
 def train_grpo(policy, tokenizer, reward: Scorer, train_prompts: Sequence[str], cfg: RLConfig, *,
-               seed: int, on_eval: Callable[[int, object], None] | None = None,
-               on_step: Callable[[int], None] | None = None, extra_callbacks: Sequence = ()) -> object:
+               seed: int, on_eval: Callable[[int, object], None] | None = None, task: Task = SILENT,
+               extra_callbacks: Sequence = ()) -> object:
     """Optimize `policy` in place against `reward`. `on_eval(step, model)` runs at step 0 and every
-    `eval_every` steps (and at the last step); `on_step(step)` after every step. Returns the trainer."""
+    `eval_every` steps (and at the last step); `task` shows the steps. Returns the trainer."""
     from datasets import Dataset
     from transformers import PrinterCallback, TrainerCallback
     from trl import GRPOConfig, GRPOTrainer
@@ -55,8 +65,7 @@ def train_grpo(policy, tokenizer, reward: Scorer, train_prompts: Sequence[str], 
 
         def on_step_end(self, args, state, control, model=None, **kw):
             step = state.global_step
-            if on_step is not None:
-                on_step(step)
+            task.update(completed=step)
             if on_eval is not None and (step % cfg.eval_every == 0 or step == cfg.steps):
                 on_eval(step, model)
 

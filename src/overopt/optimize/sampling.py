@@ -7,9 +7,11 @@ exactly the distribution whose KL to the reference is measured.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 import torch
+
+from overopt.progress import SILENT, Task
 
 
 @dataclass
@@ -45,8 +47,7 @@ def position_ids(attention_mask: torch.Tensor) -> torch.Tensor:
 
 @torch.no_grad()
 def sample(model, tokenizer, prompts: Sequence[str], *, per_prompt: int, max_new_tokens: int,
-           batch_size: int = 512, seed: int = 0,
-           on_batch: Callable[[int], None] | None = None) -> Samples:
+           batch_size: int = 512, seed: int = 0, task: Task = SILENT) -> Samples:
     """Draw `per_prompt` completions for each prompt (seeded; rows grouped by prompt)."""
     device = next(model.parameters()).device
     model.eval()
@@ -71,8 +72,7 @@ def sample(model, tokenizer, prompts: Sequence[str], *, per_prompt: int, max_new
         mask_parts.append(attn.cpu())
         comp_parts.append(comp)
         texts += tokenizer.batch_decode(comp, skip_special_tokens=True)
-        if on_batch is not None:
-            on_batch(len(chunk))
+        task.advance(len(chunk))
     prompt_ids = _cat_left_padded(prompt_parts, pad_id)
     prompt_mask = _cat_left_padded(mask_parts, 0)
     completion_ids = torch.cat(comp_parts)

@@ -7,24 +7,33 @@ setting), and the model learns -log sigmoid(r_chosen - r_rejected).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 import torch
 
+from overopt.configs import check, setting
 from overopt.models.tiny import TinyConfig, sequence_classifier
+from overopt.progress import SILENT, Task
 
 
 @dataclass
 class RewardModelConfig:
-    size: TinyConfig = field(default_factory=lambda: TinyConfig(hidden_size=64, num_layers=2))
-    pairs: int = 4000
-    label_noise: float = 0.25
-    epochs: int = 3
-    lr: float = 1e-3
-    batch_size: int = 64
+    size: TinyConfig = setting(factory=lambda: TinyConfig(hidden_size=64, num_layers=2),
+                               help="Size of the reward model.")
+    pairs: int = setting(4000, "Preference pairs it is trained on.")
+    label_noise: float = setting(0.25, "Share of pairs whose gold label is flipped (Gao et al.'s noise).")
+    epochs: int = setting(3, "Passes over the pairs.")
+    lr: float = setting(1e-3, "AdamW learning rate.")
+    batch_size: int = setting(64, "Pairs per step.")
+
+    def __post_init__(self) -> None:
+        for name in ("pairs", "epochs", "batch_size"):
+            check(getattr(self, name) >= 1, f"reward_model.{name} must be a positive integer, got {getattr(self, name)}")
+        check(0.0 <= self.label_noise < 0.5, f"reward_model.label_noise must be in [0, 0.5), got {self.label_noise}")
+        check(self.lr > 0, f"reward_model.lr must be positive, got {self.lr}")
 
 
 @dataclass
@@ -96,8 +105,7 @@ class RewardModelScorer:
 
 
 def train_reward_model(tokenizer, pairs: PreferencePairs, cfg: RewardModelConfig, *, seed: int,
-                       template: str = "{prompt}{completion}",
-                       on_step: Callable[[int, int], None] | None = None) -> RewardModelScorer:
+                       template: str = "{prompt}{completion}", task: Task = SILENT) -> RewardModelScorer:
     """Train a fresh tiny reward model on `pairs` with the Bradley-Terry loss."""
     model = sequence_classifier(tokenizer, cfg.size, seed)
     scorer = RewardModelScorer(model, tokenizer, template=template)
@@ -123,8 +131,7 @@ def train_reward_model(tokenizer, pairs: PreferencePairs, cfg: RewardModelConfig
             opt.step()
             sched.step()
             step += 1
-            if on_step is not None:
-                on_step(step, total)
+            task.update(completed=step, total=total)
     model.eval()
     return scorer
 

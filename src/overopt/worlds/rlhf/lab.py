@@ -7,197 +7,179 @@ reference policy (SFT, cached) -> gold-labeled preference pairs with label noise
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Any
 
-import numpy as np
-
-from overopt.measure.overoptimization import (MeasureConfig, OptimizationSetup, bon_pool, measure_best_of_n,
-                                              measure_rl, normalizers)
+from overopt.configs import check, setting
+from overopt.labs import Lab, Preset, Result
+from overopt.measure.overoptimization import (CURVE_COLUMNS, MeasureConfig, OptimizationSetup, measure_best_of_n,
+                                              normalizers, sample_bon_pool, train_and_measure_rl)
 from overopt.models.tiny import TinyConfig
 from overopt.optimize.rl import RLConfig
-from overopt.optimize.sampling import sample
-from overopt.rewards.reward_model import (PreferencePairs, RewardModelConfig, RewardModelScorer, label_pairs,
-                                          pair_accuracy, train_reward_model)
-from overopt.worlds.rlhf.gold import GoldReward
-from overopt.worlds.rlhf.world import SCORE_TEMPLATE, ReferenceConfig, prompt_split, reference_policy
+from overopt.progress import Progress
+from overopt.rewards.reward_model import RewardModelConfig
+from overopt.runs import RunDir
+from overopt.worlds.rlhf.world import ReferenceConfig, World, build_world, train_proxy, with_rm
 
 
 @dataclass
 class SweepConfig:
     """`full` preset: one curve per value on each axis (Gao et al. §3.2, §3.3, §3.6)."""
 
-    rm_hidden_sizes: list[int] = field(default_factory=lambda: [32, 64, 128])
-    rm_pairs: list[int] = field(default_factory=lambda: [1000, 4000, 16000])
-    betas: list[float] = field(default_factory=lambda: [0.0, 0.02, 0.1, 0.5])
+    rm_hidden_sizes: list[int] = setting(factory=lambda: [32, 64, 128], help="Proxy RM hidden sizes to sweep.")
+    rm_pairs: list[int] = setting(factory=lambda: [1000, 4000, 16000], help="Proxy RM training pairs to sweep.")
+    betas: list[float] = setting(factory=lambda: [0.0, 0.02, 0.1, 0.5], help="GRPO KL coefficients to sweep.")
+
+    def __post_init__(self) -> None:
+        check(all(h >= 16 for h in self.rm_hidden_sizes), f"sweeps.rm_hidden_sizes must be >= 16, got {self.rm_hidden_sizes}")
+        check(all(n >= 1 for n in self.rm_pairs), f"sweeps.rm_pairs must be positive, got {self.rm_pairs}")
+        check(all(b >= 0 for b in self.betas), f"sweeps.betas must be >= 0, got {self.betas}")
 
 
 @dataclass
 class RLHFLabConfig:
-    preset: str = "quick"
-    reference: ReferenceConfig = field(default_factory=ReferenceConfig)
-    reward_model: RewardModelConfig = field(default_factory=RewardModelConfig)
-    measure: MeasureConfig = field(default_factory=MeasureConfig)
-    rl: RLConfig = field(default_factory=lambda: RLConfig(steps=100, learning_rate=1e-4, eval_every=5))
-    sweeps: SweepConfig | None = None
+    """Settings of `overopt lab rlhf`."""
+
+    preset: str = setting("quick", "Name of the preset these settings came from.")
+    reference: ReferenceConfig = setting(factory=ReferenceConfig, help="The reference (SFT) policy.")
+    reward_model: RewardModelConfig = setting(factory=RewardModelConfig, help="The proxy reward model.")
+    measure: MeasureConfig = setting(factory=MeasureConfig, help="How proxy, gold and KL are measured.")
+    rl: RLConfig = setting(factory=lambda: RLConfig(steps=100, learning_rate=1e-4, eval_every=5),
+                           help="GRPO against the proxy.")
+    sweeps: SweepConfig | None = setting(None, "Sweeps over RM size, RM data and β (the `full` preset).")
 
 
-def preset(name: str) -> RLHFLabConfig:
-    if name == "quick":
-        return RLHFLabConfig()
-    if name == "full":
-        return RLHFLabConfig(
-            preset="full", measure=MeasureConfig(bon_prompts=48, eval_per_prompt=16),
-            rl=RLConfig(steps=200, learning_rate=1e-4, eval_every=5), sweeps=SweepConfig())
-    if name == "tiny":  # for tests: seconds, not minutes; too small to show the curves
-        return RLHFLabConfig(
-            preset="tiny",
-            reference=ReferenceConfig(policy=TinyConfig(hidden_size=32, num_layers=1), corpus_size=2000, epochs=1),
-            reward_model=RewardModelConfig(size=TinyConfig(hidden_size=32, num_layers=1), pairs=400, epochs=1),
-            measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_pool=64,
-                                  bon_ns=[1, 2, 4, 8, 16, 32, 64]),
-            rl=RLConfig(steps=6, learning_rate=1e-3, eval_every=2, prompts_per_step=2, num_generations=4))
-    raise ValueError(name)
-
-
-PRESETS = ("quick", "full", "tiny")
+PRESETS = {
+    "quick": Preset(lambda: RLHFLabConfig(), "minutes on a laptop CPU"),
+    "full": Preset(lambda: RLHFLabConfig(
+        preset="full", measure=MeasureConfig(bon_prompts=48, eval_per_prompt=16),
+        rl=RLConfig(steps=200, learning_rate=1e-4, eval_every=5), sweeps=SweepConfig()),
+        "adds sweeps over RM size, RM data size and KL coefficient β; tens of minutes"),
+    "smoke": Preset(lambda: RLHFLabConfig(
+        preset="smoke",
+        reference=ReferenceConfig(policy=TinyConfig(hidden_size=32, num_layers=1), corpus_size=2000, epochs=1),
+        reward_model=RewardModelConfig(size=TinyConfig(hidden_size=32, num_layers=1), pairs=400, epochs=1),
+        measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_pool=64),
+        rl=RLConfig(steps=6, learning_rate=1e-3, eval_every=2, prompts_per_step=2, num_generations=4)),
+        "seconds; checks that the lab runs, too small to show the curves"),
+}
 
 
 @dataclass
-class World:
-    """The built world: reference policy, tokenizer, prompts and a pool of gold-labeled pairs."""
+class RLHFResult(Result):
+    """Curve points (rows of curves.csv), and the title and notes of the report."""
 
-    reference: object
-    tokenizer: object
-    train_prompts: list[str]
-    eval_prompts: list[str]
-    pairs: PreferencePairs
-    held_out_pairs: PreferencePairs
-    max_new_tokens: int
-
-    def setup(self, proxy: RewardModelScorer) -> OptimizationSetup:
-        return OptimizationSetup(
-            reference=self.reference, tokenizer=self.tokenizer, proxy=proxy, gold=GoldReward(),
-            train_prompts=self.train_prompts, eval_prompts=self.eval_prompts,
-            max_new_tokens=self.max_new_tokens, load_policy=lambda: copy.deepcopy(self.reference))
+    points: list[dict[str, Any]] = field(default_factory=list)
+    title: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
-def build_world(cfg: RLHFLabConfig, seed: int, *, max_pairs: int | None = None,
-                on_sft_step: Callable[[int, int, float], None] | None = None) -> World:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+class _Curves:
+    """curves.csv, written point by point, and the points kept for the report."""
 
-    path = reference_policy(cfg.reference, seed, on_step=on_sft_step)
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    reference = AutoModelForCausalLM.from_pretrained(path).eval()
-    train, held_out = prompt_split(seed)
-    train_texts, eval_texts = [p.text for p in train], [p.text for p in held_out]
-    n_pairs = max_pairs or cfg.reward_model.pairs
-    pairs = _gold_pairs(reference, tokenizer, train_texts, n_pairs, cfg.reward_model.label_noise,
-                        cfg.reference.max_new_tokens, seed + 1)
-    # clean labels on held-out prompts: how well does a proxy agree with gold where the policy samples?
-    held_out_pairs = _gold_pairs(reference, tokenizer, eval_texts, 1000, 0.0, cfg.reference.max_new_tokens, seed + 2)
-    return World(reference, tokenizer, train_texts, eval_texts, pairs, held_out_pairs, cfg.reference.max_new_tokens)
+    def __init__(self, run_dir: RunDir):
+        self.points: list[dict[str, Any]] = []
+        self._csv = run_dir.csv("curves.csv", CURVE_COLUMNS)
 
-
-def _gold_pairs(model, tokenizer, prompts: list[str], n: int, noise: float, max_new_tokens: int,
-                seed: int) -> PreferencePairs:
-    per_prompt = 2 * (-(-int(n * 1.1) // len(prompts)))  # ~10% spare for gold ties
-    s = sample(model, tokenizer, prompts, per_prompt=per_prompt, max_new_tokens=max_new_tokens, seed=seed)
-    gold = GoldReward()
-    ps, a, b = s.prompts[0::2], s.completions[0::2], s.completions[1::2]
-    pairs = label_pairs(ps, a, b, gold(ps, a), gold(ps, b), noise=noise, seed=seed)
-    order = np.random.default_rng(seed).permutation(len(pairs))[:n]
-    return pairs.subset(sorted(order))
-
-
-def train_proxy(world: World, rm: RewardModelConfig, seed: int,
-                on_step: Callable[[int, int], None] | None = None) -> tuple[RewardModelScorer, dict]:
-    pairs = world.pairs.subset(range(min(rm.pairs, len(world.pairs))))
-    scorer = train_reward_model(world.tokenizer, pairs, rm, seed=seed, template=SCORE_TEMPLATE, on_step=on_step)
-    info = {"pairs": len(pairs), "hidden_size": rm.size.hidden_size, "layers": rm.size.num_layers,
-            "held_out_accuracy": pair_accuracy(scorer, world.held_out_pairs),
-            "train_accuracy": pair_accuracy(scorer, pairs)}
-    return scorer, info
-
-
-def with_rm(cfg: RewardModelConfig, *, hidden: int | None = None, pairs: int | None = None) -> RewardModelConfig:
-    size = cfg.size if hidden is None else replace(cfg.size, hidden_size=hidden,
-                                                   intermediate_size=2 * hidden,
-                                                   num_heads=max(1, hidden // 16))
-    return replace(cfg, size=size, pairs=pairs or cfg.pairs)
-
-
-def run_lab(cfg: RLHFLabConfig, seed: int, run) -> dict:
-    """Run the lab into `run` (a RunDir): curves.csv as points come, then fits, figures, report."""
-    from overopt.measure.overoptimization import CURVE_COLUMNS
-    from overopt.progress import progress
-    from overopt.report.overoptimization import finish
-    from overopt.seeding import seed_everything
-
-    seed_everything(seed)
-    curves = run.csv("curves.csv", CURVE_COLUMNS)
-    points: list[dict] = []
-
-    def record(point: dict, sweep: str = "main", variant: object = "") -> None:
+    def record(self, point: dict, sweep: str = "main", variant: object = "") -> None:
         point = {**point, "sweep": sweep, "variant": variant}
-        points.append(point)
-        curves.write(point)
+        self.points.append(point)
+        self._csv.write(point)
 
+    def close(self) -> None:
+        self._csv.close()
+
+
+def _rl_curve(curves: _Curves, progress: Progress, rl: RLConfig, setup: OptimizationSetup, z: dict,
+              cfg: RLHFLabConfig, seed: int, sweep: str = "main", variant: object = "") -> list[dict]:
+    task = progress.task(f"GRPO β={rl.beta}" + (f" [{sweep}={variant}]" if sweep != "main" else ""), total=rl.steps)
+    return train_and_measure_rl(setup, rl, z, cfg.measure, seed=seed, task=task,
+                                on_point=lambda p: curves.record(p, sweep, variant))
+
+
+def _sweeps(curves: _Curves, progress: Progress, cfg: RLHFLabConfig, world: World, pool, seed: int,
+            setup: OptimizationSetup, z: dict, rl_points: list[dict]) -> None:
+    """The `full` preset's sweeps: a proxy per RM size and data size (best-of-n and RL each), RL per β."""
     sw = cfg.sweeps
-    max_pairs = max([cfg.reward_model.pairs, *(sw.rm_pairs if sw else [])])
-    with progress() as bar:
-        t = bar.add_task("reference policy (SFT, cached)", total=None)
-        world = build_world(cfg, seed, max_pairs=max_pairs,
-                            on_sft_step=lambda s, n, _: bar.update(t, completed=s, total=n))
-        bar.update(t, total=1, completed=1)
+    rm_variants = [("rm_size", h, with_rm(cfg.reward_model, hidden=h)) for h in sw.rm_hidden_sizes]
+    rm_variants += [("rm_pairs", n, with_rm(cfg.reward_model, pairs=n)) for n in sw.rm_pairs]
+    for sweep, value, rm in rm_variants:
+        if rm == cfg.reward_model:  # the main run is this curve
+            for p in [p for p in curves.points if p["sweep"] == "main"]:
+                curves.record(p, sweep, value)
+            continue
+        scorer, _ = train_proxy(world, rm, seed, task=progress.task(f"proxy RM [{sweep}={value}]"))
+        swept = world.setup(scorer)
+        zs = normalizers(swept, cfg.measure, seed)
+        for p in measure_best_of_n(pool.rescored("proxy", scorer), zs, cfg.measure.bon_ns):
+            curves.record(p, sweep, value)
+        _rl_curve(curves, progress, cfg.rl, swept, zs, cfg, seed, sweep, value)
+    for beta in sw.betas:
+        if beta == cfg.rl.beta:
+            for p in rl_points:
+                curves.record(p, "beta", beta)
+            continue
+        _rl_curve(curves, progress, replace(cfg.rl, beta=beta), setup, z, cfg, seed, "beta", beta)
 
-        def proxy_for(rm: RewardModelConfig, label: str):
-            task = bar.add_task(f"proxy RM {label}", total=None)
-            scorer, info = train_proxy(world, rm, seed, on_step=lambda s, n: bar.update(task, completed=s, total=n))
-            return scorer, info
 
-        proxy, rm_info = proxy_for(cfg.reward_model, "(Bradley-Terry)")
+class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
+    """Watch Goodhart's law: optimize a learned proxy reward with best-of-n and RL, measure the gold (true)
+    reward against sqrt(KL), fit Gao et al.'s laws.
+
+    Writes curves.csv, fits.json, overoptimization.png, summary.json and report.md to OUT.
+
+    With --policy, --proxy-rm and --prompts (and optionally --gold-rm) it measures your own checkpoints
+    instead: a local Hugging Face causal LM, a sequence-classification proxy RM and a JSONL prompts file.
+
+    Examples: overopt lab rlhf --preset quick --out runs/rlhf; overopt lab rlhf --policy ./sft --proxy-rm ./rm
+    --gold-rm ./gold-rm --prompts prompts.jsonl --device cuda --dtype bfloat16 --out runs/mine
+    """
+
+    name = "rlhf"
+    title = "Gao et al.'s curves: gold rises, peaks and falls vs sqrt(KL) under best-of-n and RL"
+    Config = RLHFLabConfig
+    presets = PRESETS
+    flags = {"n-max": "measure.bon_pool", "rl-steps": "rl.steps", "beta": "rl.beta",
+             "learning-rate": "rl.learning_rate"}
+    outputs = ("curves.csv", "fits.json", "overoptimization.png", "report.md")
+
+    def run(self, config: RLHFLabConfig, seed: int, run_dir: RunDir, progress: Progress) -> RLHFResult:
+        cfg, curves = config, _Curves(run_dir)
+        max_pairs = max([cfg.reward_model.pairs, *(cfg.sweeps.rm_pairs if cfg.sweeps else [])])
+        world = build_world(cfg.reference, cfg.reward_model, seed, max_pairs=max_pairs,
+                            task=progress.task("reference policy (SFT, cached)"))
+        proxy, rm_info = train_proxy(world, cfg.reward_model, seed, task=progress.task("proxy RM (Bradley-Terry)"))
         setup = world.setup(proxy)
         z = normalizers(setup, cfg.measure, seed)
-        task = bar.add_task("best-of-n pool", total=len(setup.eval_prompts[:cfg.measure.bon_prompts]) * cfg.measure.bon_pool)
-        pool = bon_pool(setup, cfg.measure, seed, on_batch=lambda k: bar.advance(task, k))
+        task = progress.task("best-of-n pool", total=len(setup.eval_prompts[:cfg.measure.bon_prompts])
+                             * cfg.measure.bon_pool)
+        pool = sample_bon_pool(setup, cfg.measure, seed, task=task)
         for p in measure_best_of_n(pool, z, cfg.measure.bon_ns):
-            record(p)
+            curves.record(p)
+        rl_points = _rl_curve(curves, progress, cfg.rl, setup, z, cfg, seed) if cfg.rl.steps > 0 else []
+        if cfg.sweeps is not None:
+            _sweeps(curves, progress, cfg, world, pool, seed, setup, z, rl_points)
+        curves.close()
+        summary = _summary(curves.points, rm_info)
+        return RLHFResult(summary={"proxy_rm": rm_info, **summary}, points=curves.points, notes=[GOLD_NOTE],
+                          title=f"RLHF over-optimization lab ({cfg.preset} preset, seed {seed})")
 
-        def rl_run(rl: RLConfig, s: OptimizationSetup, zs: dict, sweep: str = "main", variant: object = ""):
-            task = bar.add_task(f"GRPO β={rl.beta}" + (f" [{sweep}={variant}]" if sweep != "main" else ""),
-                                total=rl.steps)
-            return measure_rl(s, rl, zs, cfg.measure, seed=seed, on_step=lambda k: bar.update(task, completed=k),
-                              on_point=lambda p: record(p, sweep, variant))
+    def report(self, result: RLHFResult, run_dir: RunDir) -> None:
+        from overopt.report.overoptimization import finish
 
-        rl_points = rl_run(cfg.rl, setup, z) if cfg.rl.steps > 0 else []
-        if sw is not None:
-            rm_variants = [("rm_size", h, with_rm(cfg.reward_model, hidden=h)) for h in sw.rm_hidden_sizes]
-            rm_variants += [("rm_pairs", n, with_rm(cfg.reward_model, pairs=n)) for n in sw.rm_pairs]
-            for sweep, value, rm in rm_variants:
-                if rm == cfg.reward_model:  # the main run is this curve
-                    for p in [p for p in points if p["sweep"] == "main"]:
-                        record(p, sweep, value)
-                    continue
-                scorer, _ = proxy_for(rm, f"[{sweep}={value}]")
-                swept = world.setup(scorer)
-                zs = normalizers(swept, cfg.measure, seed)
-                for p in measure_best_of_n(pool.rescored("proxy", scorer), zs, cfg.measure.bon_ns):
-                    record(p, sweep, value)
-                rl_run(cfg.rl, swept, zs, sweep, value)
-            for beta in sw.betas:
-                if beta == cfg.rl.beta:
-                    for p in rl_points:
-                        record(p, "beta", beta)
-                    continue
-                rl_run(replace(cfg.rl, beta=beta), setup, z, "beta", beta)
-    curves.close()
-    summary = _summary(points, rm_info)
-    fits = finish(run, points, title=f"RLHF over-optimization lab ({cfg.preset} preset, seed {seed})",
-                  summary=summary, notes=[GOLD_NOTE])
-    run.write_json("summary.json", {"proxy_rm": rm_info, **summary})
-    return {"fits": fits, "summary": summary, "points": points}
+        headline = {k: v for k, v in result.summary.items() if k != "proxy_rm"}
+        finish(run_dir, result.points, title=result.title, summary=headline, notes=result.notes)
+
+    def print_summary(self, result: RLHFResult, run_dir: RunDir) -> None:
+        import typer
+
+        s = result.summary
+        if "rl_peak_gold" in s:
+            typer.echo(f"RL: gold peaked at {s['rl_peak_gold']:.2f} (step {s['rl_peak_step']}) and ended at "
+                       f"{s['rl_final_gold']:.2f}; proxy went from {s['rl_proxy_at_gold_peak']:.2f} to "
+                       f"{s['rl_final_proxy']:.2f} (z-scores).", err=True)
+        typer.echo(f"done: {run_dir.path}/report.md, {run_dir.path}/overoptimization.png, "
+                   f"{run_dir.path}/curves.csv", err=True)
 
 
 def _summary(points: list[dict], rm_info: dict) -> dict:
@@ -225,3 +207,6 @@ words, excess length and repeated bigrams. The proxy reward model only ever saw 
 comparisons of reference samples, which rarely repeat words or run long; optimization goes exactly there.
 All rewards are z-scores against the reference policy's own samples on held-out prompts.
 """
+
+
+RLHF_LAB = RLHFLab()

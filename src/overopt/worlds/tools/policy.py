@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from overopt.configs import check, setting
+from overopt.progress import SILENT
+from overopt.progress import Task as ProgressTask
 from overopt.worlds.tools.tasks import Task, sample_tasks
 from overopt.worlds.tools.transcript import (answer_text, by_hand_text, call_text, error_text, question_text,
                                              result_text, vocabulary)
@@ -29,13 +32,30 @@ from overopt.worlds.tools.transcript import (answer_text, by_hand_text, call_tex
 
 @dataclass
 class CorpusConfig:
-    size: int = 6000
-    error_rate: float = 0.15         # per call, in the logs
-    late_result_rate: float = 0.25   # of logged failures, the output still arrived after the error
-    retry_rate: float = 0.0          # of logged failures, the agent re-issued the same call (see docs/tools.md)
-    hand_rate: float = 0.5           # of logged failures, the agent worked the rest of the sum out by hand
-    down_logs: int = 4000            # extra logs from hours the calculator was down (see down_transcript)
-    max_calls: int = 4               # the harness's call limit: the logged agents never exceed it
+    """The pretraining corpus: logs from a flaky tool harness, plus logs from hours the tool was down."""
+
+    size: int = setting(6000, "Agent logs from the flaky harness.")
+    error_rate: float = setting(0.15, "Probability that a logged call fails (an outage or a timeout).")
+    late_result_rate: float = setting(0.25, "Of the logged failures, the share where the tool's output still "
+                                      "arrived after the error line.")
+    retry_rate: float = setting(0.0, "Of the logged failures, the share where the agent re-issued the same call "
+                                "(see docs/tools.md).")
+    hand_rate: float = setting(0.5, "Of the logged failures, the share where the agent worked the rest of the "
+                               "sum out by hand.")
+    down_logs: int = setting(4000, "Extra logs from hours the calculator was down: one call fails, the agent "
+                             "works the rest out by hand.")
+    max_calls: int = setting(4, "The logged harness's call limit: the logged agents never exceed it.")
+
+    def __post_init__(self) -> None:
+        for name in ("size", "down_logs"):
+            value = getattr(self, name)
+            check(isinstance(value, int) and value >= 0, f"corpus.{name} must be a whole number >= 0, got {value!r}")
+        check(self.size + self.down_logs > 0, "the corpus is empty: set corpus.size or corpus.down_logs above 0")
+        for name in ("error_rate", "late_result_rate", "retry_rate", "hand_rate"):
+            value = getattr(self, name)
+            check(0.0 <= value <= 1.0, f"corpus.{name} must be between 0 and 1, got {value!r}")
+        check(isinstance(self.max_calls, int) and self.max_calls >= 1,
+              f"corpus.max_calls must be a positive integer, got {self.max_calls!r}")
 
 
 def corpus_transcript(task: Task, rng: np.random.Generator, cfg: CorpusConfig) -> str:
@@ -104,17 +124,17 @@ def make_tokenizer():
 
 
 def pretrain_policy(corpus: list[str], tokenizer, size, *, seed: int, epochs: int, lr: float,
-                    batch_size: int, on_step=None, pad_per_batch: bool = True):
+                    batch_size: int, task: ProgressTask = SILENT, pad_per_batch: bool = True):
     """A fresh tiny Llama trained on the corpus (plain next-token prediction on every word).
 
     With `pad_per_batch`, each batch is padded only to its own longest log (left padding, positions
     counted from each log's `<bos>` as in `rollout`), so the rare long logs with retries do not slow
     every batch; otherwise `overopt.models.tiny.train_causal_lm` pads every log to the longest one.
-    Either way: AdamW with a linear decay.
+    Either way: AdamW with a linear decay. `task` shows the progress, one step at a time.
     """
     from overopt.models.tiny import causal_lm, train_causal_lm
 
     model = causal_lm(tokenizer, size, seed)
     losses = train_causal_lm(model, tokenizer, corpus, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
-                             pad_per_batch=pad_per_batch, on_step=on_step)
+                             pad_per_batch=pad_per_batch, task=task)
     return model, losses

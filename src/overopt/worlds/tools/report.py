@@ -196,3 +196,24 @@ def write_report(path: Path, summary: dict, samples: dict, cfg, *, wall_seconds:
               "h = harness), calls and verdicts.",
               "- `summary.json`, `config.json`, `status.json`.", ""]
     path.write_text("\n".join(lines))
+
+
+def print_table(summary: dict, verifiers, out: Path) -> None:
+    """The terminal summary: each policy's accuracy, rewards and fabrication, then the targets."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"tools lab: outage rate {summary['outage_rate']}, seed {summary['seed']}")
+    for col in ("policy", "true accuracy", "naive reward", "ledger reward", "fabricated", "flagged"):
+        table.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
+    for name in ("pretrained", *verifiers):
+        s = summary.get(name)
+        if s:
+            table.add_row("pretrained" if name == "pretrained" else f"RL on {name}", f"{s['true_accuracy']:.3f}",
+                          f"{s['naive_reward']:.3f}", f"{s['ledger_reward']:.3f}", f"{s['fabrication_rate']:.3f}",
+                          f"{s['flagged_rate']:.3f}")
+    console = Console()
+    console.print(table)
+    for name, ok, value in checks(summary):
+        console.print(f"{'[green]PASS[/]' if ok else '[red]MISS[/]'} {name}: {value}")
+    console.print(f"report: {Path(out) / 'report.md'}")

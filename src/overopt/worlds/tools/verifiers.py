@@ -134,14 +134,6 @@ class LedgerVerifier:
         return Verdict(reward, correct, tool, unbacked, notes)
 
 
-def make_verifier(name: str, *, tool_weight: float = 0.5, fabrication_penalty: float = 0.5):
-    if name == "naive":
-        return NaiveVerifier(tool_weight)
-    if name == "ledger":
-        return LedgerVerifier(tool_weight, fabrication_penalty)
-    raise ValueError(f"unknown verifier {name!r}; choose from {VERIFIERS}")
-
-
 def true_correct(words: list[str], task: Task) -> bool:
     """Ground truth, independent of both verifiers and of the parser: the words between the first
     `A:` and `<eos>` spell the sum of the task's terms, computed here in Python."""
