@@ -41,11 +41,11 @@ def main() -> int:
     from overopt.optimize.rl import train_grpo
     from overopt.rewards.reward_model import RewardModelScorer
     from overopt.seeding import seed_everything
-    from overopt.worlds.rlhf.lab import preset
+    from overopt.worlds.rlhf.lab import PRESETS
     from overopt.worlds.rlhf.world import SCORE_TEMPLATE, prompt_split, reference_policy
 
     seed_everything(args.seed)
-    cfg = preset("quick")
+    cfg = PRESETS["quick"].make()
     path = reference_policy(cfg.reference, args.seed)
     tok = AutoTokenizer.from_pretrained(path)
     policy = AutoModelForCausalLM.from_pretrained(path)

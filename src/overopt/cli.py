@@ -27,7 +27,7 @@ app.add_typer(lab_app, name="lab")
 
 def _register() -> None:
     from overopt.detect.command import scan
-    from overopt.detect.probe_command import probe
+    from overopt.detect.probe import probe
     from overopt.lab_command import lab_command, lab_help
     from overopt.labs import get_lab
 

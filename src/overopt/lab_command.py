@@ -81,12 +81,19 @@ def _builtin_params(lab: Lab, mode: Lab | None) -> list[inspect.Parameter]:
                                       "count give a byte-identical curves.csv.")),
         opt("out", Optional[Path], typer.Option(None, "--out", "-o", help=f"Run folder to write (created; "
                                                 f"default runs/{lab.name}).")),
-        opt("set", Optional[list[str]], typer.Option(None, "--set", metavar="KEY=VALUE", help="Change any setting, "
-                                                     "e.g. --set rl.steps=50 (repeatable; lists are comma-separated). "
-                                                     "--settings lists every key.")),
+        opt("set", Optional[list[str]], typer.Option(None, "--set", metavar="KEY=VALUE", help=_escape(
+            f"Change any setting, e.g. --set {_example(lab)} (repeatable; lists are comma-separated). --settings lists "
+            "every key."))),
         opt("settings", bool, typer.Option(False, "--settings", help="Print every setting of the chosen preset "
                                            "with its value and help, and exit.")),
     ]
+
+
+def _example(lab: Lab) -> str:
+    """A `key=value` of the lab's default preset, preferring a nested key (shows the dotted form)."""
+    rows = [(k, v) for k, v, _ in describe_settings(lab.config()) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    key, value = next(((k, v) for k, v in rows if "." in k), rows[0] if rows else ("preset", "quick"))
+    return f"{key}={value}"
 
 
 def _flag_param(flag: str, key: str, lab: Lab) -> inspect.Parameter:

@@ -137,6 +137,8 @@ def run_lab(lab: Lab, config: Any, seed: int = 0, out: str | Path | None = None,
         seed_everything(seed)
         with progress_bars() if progress is None else nullcontext(progress) as bars:
             result = lab.run(config, seed, run, bars)
+        if not isinstance(result, Result):
+            raise TypeError(f"lab {lab.name}: run() must return a Result, got {type(result).__name__}")
         run.write_json("summary.json", result.summary)
         lab.report(result, run)
     return result

@@ -65,10 +65,10 @@ def scan(
         if quiet:
             res = run_scan(cfg, run.path)
         else:
-            from overopt.progress import progress
+            from overopt.progress import progress_bars
 
-            with progress(transient=True) as p:
-                res = run_scan(cfg, run.path, progress=p)
+            with progress_bars(transient=True) as bars:
+                res = run_scan(cfg, run.path, progress=bars)
         run.write_json("summary.json", res.summary)
         for w in res.warnings:
             err.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False, soft_wrap=True)

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from overopt.progress import SILENT, Progress
 from overopt.detect.base import CATEGORIES, SIGNALS
 from overopt.detect.detectors import run_detectors, select
 from overopt.detect.episodes import Bad
@@ -58,20 +59,20 @@ class ScanResult:
     summary: dict = field(default_factory=dict)
 
 
-def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
+def scan(cfg: ScanConfig, out: Path, progress: Progress = SILENT) -> ScanResult:
     """Run the scan, writing DIR/findings.jsonl, DIR/malformed.jsonl, DIR/summary.json, DIR/report.md."""
     detectors = select(cfg.categories)
     cats = [c for c in (*CATEGORIES, *SIGNALS) if not cfg.categories or c in cfg.categories]
     tally = _Tally(cfg, cats, Judge(cfg.judge) if cfg.judge else None)
     paths = [Path(f) for f in cfg.files]
     total = sum(p.stat().st_size for p in paths)
-    task = progress.add_task("scanning", total=max(1, total)) if progress is not None else None
+    task = progress.task("scanning", total=max(1, total))
     pending = [0]
 
     def on_bytes(n: int) -> None:
         pending[0] += n
-        if pending[0] >= 1 << 20 and progress is not None:
-            progress.advance(task, pending[0])
+        if pending[0] >= 1 << 20:
+            task.advance(pending[0])
             pending[0] = 0
 
     with open(out / "findings.jsonl", "w") as fout, open(out / "malformed.jsonl", "w") as fbad:
@@ -82,8 +83,7 @@ def scan(cfg: ScanConfig, out: Path, progress=None) -> ScanResult:
                     continue
                 for r in tally.episode(item, detectors):
                     fout.write(json.dumps(r) + "\n")
-    if progress is not None:
-        progress.update(task, completed=max(1, total))
+    task.update(completed=max(1, total))
     res = tally.res
     res.summary = _summary(cfg, cats, tally)
     (out / "report.md").write_text(report_md(res.summary, {c: sorted(tally.top[c], reverse=True) for c in cats}))

@@ -38,27 +38,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from overopt.configs import check, setting
+from overopt.errors import ConfigError
+
 GOLD_KEYS = ("gold",)
 DEGRADATION_KEYS = ("rep_bigrams_effect", "rep_tokens_effect", "length_effect")
 
 
 @dataclass
 class RuleConfig:
-    min_measurements: int = 3          # measurements (step 0 included) before any stop
-    patience: int = 2                  # measurements without a new best (and for degradation)
-    plateau_steps: int = 10            # ... spanning at least this many optimizer steps
-    fit_margin: float = 0.1            # stop once sqrt KL > (1 + margin) * predicted peak
-    gap_rise: float = 1.0              # z units of proxy - test RM growth since the best checkpoint
-    degradation_threshold: float = 1.0  # effect size (reference per-sample std units)
-    degradation_keys: tuple[str, ...] = ("rep_bigrams_effect", "rep_tokens_effect")
-    min_improvement: float = 0.0       # a new best must beat the old by this much (z units)
-    keep: str = "predicted"            # which checkpoint to keep: "best" (highest test RM, not degraded) or
-    #                                    "predicted": of the best one and those measured after it, the one
-    #                                    nearest in sqrt KL to the gold-free predicted peak ("best" if none)
+    """When the monitor stops (see the module docstring for the rule)."""
+
+    min_measurements: int = setting(3, "Measurements (step 0 included) before any stop.")
+    patience: int = setting(2, "Measurements without a new best (and for degradation) before a stop.")
+    plateau_steps: int = setting(10, "... spanning at least this many optimizer steps.")
+    fit_margin: float = setting(0.1, "Stop once sqrt KL > (1 + margin) * the predicted peak.")
+    gap_rise: float = setting(1.0, "z units of proxy - test RM growth since the best checkpoint that stop it.")
+    degradation_threshold: float = setting(1.0, "Effect size (reference per-sample std units) that counts as "
+                                           "degradation.")
+    degradation_keys: tuple[str, ...] = setting(("rep_bigrams_effect", "rep_tokens_effect"),
+                                                "Degradation signals watched.")
+    min_improvement: float = setting(0.0, "A new best must beat the old by this much (z units).")
+    keep: str = setting("predicted", "Checkpoint kept: 'best' (highest test RM, not degraded) or 'predicted' (of "
+                        "the best and those measured after it, the one nearest in sqrt KL to the gold-free "
+                        "predicted peak; 'best' if none).")
 
     def __post_init__(self):
-        if self.keep not in ("best", "predicted"):
-            raise ValueError(f"keep must be 'best' or 'predicted', got {self.keep!r}")
+        check(self.keep in ("best", "predicted"), f"monitor.rule.keep must be 'best' or 'predicted', got {self.keep!r}")
 
 
 @dataclass
@@ -91,7 +97,7 @@ def decide(history: Sequence[dict], cfg: RuleConfig, *, signal: str = "test_rm",
     """Stopping decision after the last point of `history` (a list of gold-free measurements)."""
     for p in history:
         if any(k in p for k in GOLD_KEYS):
-            raise ValueError("the stopping rule must not see gold: pass strip_gold(point) points")
+            raise ConfigError("the stopping rule must not see gold: pass strip_gold(point) points")
     if not history:
         return Decision(False)
 

@@ -81,7 +81,7 @@ def probe(
 def _run_with_progress(cfg, out: Path):
     """Run the probe as a recorded run in `out` (probe.json, config.json, the sandbox ledger), with a progress bar
     per stage of grader runs."""
-    from overopt.progress import progress
+    from overopt.progress import progress_bars
     from overopt.runs import start_run
 
     from ._run import run_probe
@@ -90,17 +90,8 @@ def _run_with_progress(cfg, out: Path):
                                            "ground_truth", "response_template", "score_key", "pass_score",
                                            "grader_cmd", "task_dir", "solution_file", "read_paths", "pass_env",
                                            "memory_mb", "timeout", "jobs", "only")}
-    with start_run(out, kind="probe", config=config, seed=None) as run, progress(transient=True) as bar:
-        tasks: dict[str, list] = {}   # stage -> [task id, runs planned]
-
-        def step(stage: str, planned: int, done: int) -> None:   # planned by the main thread, ended by workers too
-            task = tasks.setdefault(stage, [bar.add_task(f"grader runs: {stage}", total=0), 0])
-            if planned:
-                task[1] += planned
-                bar.update(task[0], total=task[1])
-            if done:
-                bar.advance(task[0], done)
-        report = run_probe(cfg, run.path / "sandbox", progress=step)
+    with start_run(out, kind="probe", config=config, seed=None) as run, progress_bars(transient=True) as bars:
+        report = run_probe(cfg, run.path / "sandbox", progress=bars)
         data = dict(report.to_json(), grader=cfg.grader or cfg.grader_cmd, entry_point=cfg.entry_point)
         run.write_json("probe.json", data)
     return report

@@ -59,7 +59,8 @@ class Inputs:
 # --- validation -----------------------------------------------------------------------------------
 
 
-def _find_module(module: str, user_dir: str):
+def find_module(module: str, user_dir: str):
+    """(the module's spec or None, why not found), looked up with `user_dir` on sys.path."""
     added = user_dir not in sys.path
     if added:
         sys.path.insert(0, user_dir)
@@ -105,7 +106,7 @@ def validate(cfg: ProbeConfig) -> Inputs:
             raise InputError("--grader needs --entry-point NAME (the function the submissions define) or --stdio "
                             "(the submissions are stdin/stdout programs)")
         module = cfg.grader.split(":")[0]
-        spec, why = _find_module(module, str(Path(cfg.user_dir).resolve()))
+        spec, why = find_module(module, str(Path(cfg.user_dir).resolve()))
         if spec is None:
             raise InputError(f"grader module {module!r} not found in {Path(cfg.user_dir).resolve()} or on sys.path{why}")
     else:

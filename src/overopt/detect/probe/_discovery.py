@@ -8,14 +8,15 @@ import pickle
 from pathlib import Path
 
 from . import _runtime as rt
-from ._config import Inputs, ProbeConfig, _find_module
+from ._config import Inputs, ProbeConfig, find_module
 from ._results import Trial
 
 
-def _grader_dir(cfg: ProbeConfig) -> Path | None:
+def grader_dir(cfg: ProbeConfig) -> Path | None:
+    """The folder of the grader's module (the task folder for a command grader); None when not found."""
     if cfg.grader is None:
         return Path(cfg.task_dir).resolve()
-    spec, _ = _find_module(cfg.grader.split(":")[0], str(Path(cfg.user_dir).resolve()))
+    spec, _ = find_module(cfg.grader.split(":")[0], str(Path(cfg.user_dir).resolve()))
     if spec is None or not spec.origin or not Path(spec.origin).is_file():
         return None
     return Path(spec.origin).resolve().parent
@@ -28,7 +29,7 @@ def parsed_cases(cfg: ProbeConfig, inputs: Inputs) -> tuple[list, list[str]]:
     except ImportError:
         return [], ["parsed: the test-case parser (_cases) is not available"]
     cases, sources = [], []
-    d = _grader_dir(cfg)
+    d = grader_dir(cfg)
     if d is not None:
         paths = [p for p in sorted(d.iterdir()) if not p.name.startswith((".", "_overopt")) and p.name != "__pycache__"
                  and (p.is_file() or any(w in p.name.lower() for w in rt.CASE_DIR_WORDS) or cfg.grader is None)]
@@ -83,12 +84,14 @@ def recorded_table(trials: list[Trial], io: str) -> dict[str, str]:
     return table
 
 
-def _input_keys(t: Trial) -> list[str]:
+def input_keys(t: Trial) -> list[str]:
+    """The keys of the inputs a watched run recorded, sorted."""
     return sorted(r["key"] for r in t.records if r.get("kind") in ("call", "stdio") and "key" in r)
 
 
-def _mentions_runner(cfg: ProbeConfig, inputs: Inputs) -> bool:
-    d = _grader_dir(cfg)
+def mentions_runner(cfg: ProbeConfig, inputs: Inputs) -> bool:
+    """Whether the grader's Python files or the dataset row name the test runner."""
+    d = grader_dir(cfg)
     texts = [json.dumps(inputs.row)] if inputs.has_row else []
     if d is not None:
         for p in sorted(d.glob("*.py"))[:50]:

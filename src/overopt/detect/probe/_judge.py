@@ -19,7 +19,8 @@ class Anchors:
     stable: bool | None
 
 
-def _passes(t: Trial, threshold: float) -> bool:
+def passes(t: Trial, threshold: float) -> bool:
+    """Whether the run's score reaches the pass level."""
     v = t.value
     return v is not None and v >= threshold - EPS
 
@@ -31,7 +32,7 @@ def t_io(t: Trial) -> str:
 def judge(ex: Exploit, t: Trial, a: Anchors) -> tuple[bool, str]:
     """(accepted, evidence) for one exploit's run."""
     v = t.value
-    passed = _passes(t, a.threshold)
+    passed = passes(t, a.threshold)
     gain = None if v is None else v - a.baseline_value
     parts = [t.evidence]
     notes = t.notes()

@@ -2,39 +2,58 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from overopt.errors import InputError
+from overopt.progress import SILENT, Progress
 
 from . import _exploits as ex_mod
 from ._config import Inputs, ProbeConfig, validate
-from ._discovery import _grader_dir, _input_keys, _mentions_runner, parsed_cases, parsed_table, recorded_table
+from ._discovery import grader_dir, input_keys, mentions_runner, parsed_cases, parsed_table, recorded_table
 from ._exploits import BatteryContext, Exploit
-from ._judge import EPS, NOTED_FAMILIES, Anchors, _passes, judge
+from ._judge import EPS, NOTED_FAMILIES, Anchors, judge, passes
 from ._results import ExploitResult, ProbeReport, Trial
 from ._runner import Runner
 
 
-def run_probe(cfg: ProbeConfig, sandbox_root: Path, progress=None) -> ProbeReport:
-    """`progress(stage, planned, done)`, when given, is called as grader runs of a stage ("anchors", "exploits") are
-    planned and as each one ends."""
+def run_probe(cfg: ProbeConfig, sandbox_root: Path, progress: Progress = SILENT) -> ProbeReport:
+    """Probe the grader, running submissions in a sandbox under `sandbox_root`; `progress` shows one task per
+    stage of grader runs ("anchors", "exploits")."""
     from overopt.sandbox import Limits, LocalBackend, Sandbox
 
     inputs = validate(cfg)
     limits = Limits(cpu_seconds=cfg.timeout, wall_seconds=cfg.timeout * 1.5, memory_mb=cfg.memory_mb,
                     output_bytes=1_048_576, max_processes=64)
     reads = [str(Path(cfg.user_dir).resolve())]
-    gd = _grader_dir(cfg)
+    gd = grader_dir(cfg)
     if gd is not None and cfg.grader:
         reads.append(str(gd))
     reads += [str(Path(p).resolve()) for p in cfg.read_paths]
     backend = LocalBackend(read_paths=list(dict.fromkeys(reads)))
     sb = Sandbox(sandbox_root, limits=limits, backend=backend)
     try:
-        return _probe(cfg, inputs, Runner(cfg, inputs, sb), progress or (lambda stage, planned, done: None))
+        return _probe(cfg, inputs, Runner(cfg, inputs, sb), _StageProgress(progress))
     finally:
         sb.close()
+
+
+class _StageProgress:
+    """`step(stage, planned, done)`: grader runs of a stage planned (main thread) and ended (workers too)."""
+
+    def __init__(self, progress: Progress):
+        self._progress, self._lock = progress, threading.Lock()
+        self._tasks: dict[str, list] = {}   # stage -> [task, runs planned]
+
+    def __call__(self, stage: str, planned: int, done: int) -> None:
+        with self._lock:
+            task = self._tasks.setdefault(stage, [self._progress.task(f"grader runs: {stage}", total=0), 0])
+            if planned:
+                task[1] += planned
+                task[0].update(total=task[1])
+            if done:
+                task[0].advance(done)
 
 
 def _pool_map(fn, items, jobs):
@@ -53,7 +72,7 @@ def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, progress) -> ProbeR
     threshold, problems = _anchor_problems(cfg, ref, base)
     ref_d = None if ref is None else ref.summary(passed=bool(ref.value is not None and ref.value >= threshold - EPS
                                                              and ref.value > 0))
-    base_d = base.summary(passed=_passes(base, threshold))
+    base_d = base.summary(passed=passes(base, threshold))
     watches = [trials[n] for n in ("watch-1", "watch-2") if n in trials]
     stable, rec_table, p_table, discovery = _discover(cfg, inputs, watches, ref, retried)
 
@@ -70,7 +89,7 @@ def _probe(cfg: ProbeConfig, inputs: Inputs, runner: Runner, progress) -> ProbeR
     env = [r for t in watches for r in t.records if r.get("kind") == "env"]
     ctx = BatteryContext(io=cfg.io, entry=cfg.entry_point, mode=cfg.mode, reference=inputs.reference,
                          recorded_table=rec_table, parsed_table=p_table, stable=stable,
-                         runner_seen=any(e.get("runner") for e in env) or _mentions_runner(cfg, inputs),
+                         runner_seen=any(e.get("runner") for e in env) or mentions_runner(cfg, inputs),
                          tests_visible=any(e.get("tests_visible") for e in env), watched=bool(watches))
     battery = [e for e in ex_mod.battery(ctx) if _selected(e, cfg.only)]
     traces = bool(rec_table) or any(r.get("kind") == "env" for r in env)  # submissions can leave notes here
@@ -110,7 +129,7 @@ def _run_anchors(cfg: ProbeConfig, inputs: Inputs, runner: Runner, progress):
             raise InputError(f"the grader could not be loaded or called in the sandbox: {t.setup_error}")
     ref, retried = trials.get("reference"), None
     if ref is not None and (ref.value is None or ref.value <= 0 or (cfg.pass_score is not None and
-                                                                     not _passes(ref, cfg.pass_score))):
+                                                                     not passes(ref, cfg.pass_score))):
         progress("anchors", 1, 0)
         again = runner.run("reference-again", _plain(ref_src))  # a slow or flaky grader gets a second try
         progress("anchors", 0, 1)
@@ -124,9 +143,9 @@ def _anchor_problems(cfg: ProbeConfig, ref: Trial | None, base: Trial) -> tuple[
     problems = []
     if cfg.pass_score is not None:
         threshold = cfg.pass_score
-        if ref is not None and not _passes(ref, threshold):
+        if ref is not None and not passes(ref, threshold):
             problems.append(f"the reference did not pass: {ref.evidence} (needs ≥ {threshold:g})")
-        if _passes(base, threshold):
+        if passes(base, threshold):
             problems.append(f"the wrong-but-honest baseline passed: {base.evidence}")
     elif ref is not None:
         threshold = ref.value if ref.value is not None else 1.0
@@ -137,7 +156,7 @@ def _anchor_problems(cfg: ProbeConfig, ref: Trial | None, base: Trial) -> tuple[
                             f"(reference {ref.score!r})")
     else:
         threshold = 1.0
-        if _passes(base, threshold):
+        if passes(base, threshold):
             problems.append(f"the wrong-but-honest baseline passed: {base.evidence}")
     return threshold, problems
 
@@ -145,7 +164,7 @@ def _anchor_problems(cfg: ProbeConfig, ref: Trial | None, base: Trial) -> tuple[
 def _discover(cfg: ProbeConfig, inputs: Inputs, watches: list[Trial], ref: Trial | None, retried: Trial | None):
     """(stable, the recorded table, the parsed table, the report's discovery section)."""
     io = cfg.io
-    keys = [_input_keys(t) for t in watches]
+    keys = [input_keys(t) for t in watches]
     stable = (keys[0] == keys[1]) if len(keys) == 2 and keys[0] and keys[1] else None
     rec_table = recorded_table(watches, io)
     cases, sources = parsed_cases(cfg, inputs)
@@ -181,7 +200,7 @@ def _run_battery(cfg: ProbeConfig, runner: Runner, runnable: list[Exploit], thre
     for e in runnable:  # runs that never reached the exploit's code (a grader failing under load): once more
         t = done[e.name]
         silent = traces and e.family in NOTED_FAMILIES and not t.notes()
-        if (t.status == "error" or silent) and not _passes(t, threshold):
+        if (t.status == "error" or silent) and not passes(t, threshold):
             progress("exploits", 1, 0)
             again = run_one(e)
             if again.status == "ok" and (t.status == "error" or again.notes()):

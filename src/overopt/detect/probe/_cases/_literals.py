@@ -7,7 +7,7 @@ if __package__:  # within overopt; embedded in a submission, the parts share one
 
 
 def _dotted(node):
-    """The dotted name of an expression: `a.b.c`, `f().x` for a call."""
+    """The dotted name of an expression, e.g. `a.b.c` (a call in the chain reads `f()`)."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -26,7 +26,7 @@ def _collect_own():
             if hasattr(c, "co_code"):
                 add(c)
 
-    for v in list(globals().values()):
+    for v in list(globals().values()):  # embedded, the whole runtime: its parts share one namespace
         if hasattr(v, "__code__"):
             add(v.__code__)
     for f in (STATE.get("sub_globals") or {}).values():
