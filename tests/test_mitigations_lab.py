@@ -103,7 +103,7 @@ def test_summary_rows_measure_drops_against_the_single_rm():
     points += [_point("single", "bon", 0, g, setting=n) for n, g in ((1, 0.0), (2, 1.0), (4, 0.0), (8, 0.5))]
     single = summarize_curve([p for p in points if p["run"] == "single" and p["method"] == "rl"])
     assert (single["peak_gold"], single["peak_step"], single["final_gold"]) == (2.0, 5, 0.5)
-    assert single["gold_drop"] == single["max_dip"] == 1.5 and single["final_optimised"] == 25.0
+    assert single["gold_drop"] == single["max_dip"] == 1.5 and single["final_optimized"] == 25.0
     bon = summarize_curve([p for p in points if p["method"] == "bon"])
     assert bon["max_dip"] == 1.0 and bon["gold_drop"] == 0.5 and bon["peak_setting"] == 2
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import sys
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from overopt.errors import OveroptError
 
@@ -18,25 +20,41 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+#: The `overopt lab` commands, in the order `overopt lab --help` lists them. The checkpoint mode is part of rlhf.
+LAB_COMMANDS = ("rlhf", "mitigations", "tools", "control")
+
+
+class _LabGroup(TyperGroup):
+    """`overopt lab`: each lab's command is generated from its Lab when that lab is asked for, so
+    `overopt --help` and the other commands never import the labs (and torch)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(LAB_COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in LAB_COMMANDS:
+            return None
+        from overopt._lab_command import lab_command
+        from overopt.labs import get_lab
+
+        lab = get_lab(name)
+        command = lab_command(lab, mode=get_lab("checkpoints") if name == "rlhf" else None)
+        single = typer.Typer()
+        single.command(name, help=command.__doc__, short_help=lab.title)(command)
+        return typer.main.get_command(single)
+
+
 lab_app = typer.Typer(
+    cls=_LabGroup, no_args_is_help=True,
     help="Reproducible labs, one per era of reward hacking: rlhf, mitigations, tools, control.",
-    no_args_is_help=True,
 )
 app.add_typer(lab_app, name="lab")
 
 
 def _register() -> None:
-    from overopt.detect.command import scan
+    from overopt.detect._scan_command import scan
     from overopt.detect.probe import probe
-    from overopt.lab_command import lab_command, lab_help
-    from overopt.labs import get_lab
 
-    lab_app.command("rlhf", help=lab_help(get_lab("rlhf")), short_help=get_lab("rlhf").title)(
-        lab_command(get_lab("rlhf"), mode=get_lab("checkpoints")))
-    for name in ("mitigations", "control", "tools"):
-        lab = get_lab(name)
-        command = lab_command(lab)
-        lab_app.command(name, help=command.__doc__, short_help=lab.title)(command)
     app.command("scan")(scan)
     app.command("probe")(probe)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from overopt.errors import ConfigError
 
-__all__ = ["setting", "check", "validate", "apply_settings", "describe_settings", "field_for",
+__all__ = ["setting", "check", "check_positive", "validate", "apply_settings", "describe_settings", "field_for",
            "parse_value"]
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -39,6 +39,14 @@ def check(condition: bool, message: str) -> None:
     """Raise ConfigError(message) unless `condition`; the message should say how to fix the value."""
     if not condition:
         raise ConfigError(message)
+
+
+def check_positive(config: Any, *names: str, group: str = "") -> None:
+    """Check that each named setting of `config` is a positive integer (`group` prefixes the key, e.g. "rl.")."""
+    for name in names:
+        value = getattr(config, name)
+        check(isinstance(value, int) and not isinstance(value, bool) and value >= 1,
+              f"{group}{name} must be a positive integer, got {value!r}")
 
 
 def validate(config: Any) -> Any:

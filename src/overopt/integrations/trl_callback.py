@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from transformers import TrainerCallback
 
+from overopt.errors import ConfigError
 from overopt.monitor.monitor import Monitor, MonitorResult
 
 
@@ -43,7 +44,7 @@ class OverOptimizationCallback(TrainerCallback):
             kw = dict(self._kwargs)
             if kw.get("tokenizer") is None:
                 if processing_class is None:
-                    raise ValueError("OverOptimizationCallback needs tokenizer= (the trainer has no processing class)")
+                    raise ConfigError("OverOptimizationCallback needs tokenizer= (the trainer has no processing class)")
                 kw["tokenizer"] = getattr(processing_class, "tokenizer", processing_class)
             self.monitor = Monitor(**kw)
         return self.monitor

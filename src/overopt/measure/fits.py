@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from overopt.errors import ConfigError
+
 
 @dataclass
 class GaoFit:
@@ -37,7 +39,7 @@ def gao_curve(method: str, d: np.ndarray, a: float, b: float) -> np.ndarray:
     if method == "rl":
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(d > 0, d * (a - b * np.log(np.where(d > 0, d, 1.0))), 0.0)
-    raise ValueError(f"unknown method {method!r} (expected 'bon' or 'rl')")
+    raise ConfigError(f"unknown method {method!r} (expected 'bon' or 'rl')")
 
 
 def fit_gao(method: str, d: np.ndarray, gold: np.ndarray) -> GaoFit:
@@ -46,7 +48,7 @@ def fit_gao(method: str, d: np.ndarray, gold: np.ndarray) -> GaoFit:
     keep = d > 0 if method == "rl" else np.ones_like(d, dtype=bool)
     x, y = d[keep], gold[keep]
     if len(x) < 3:
-        raise ValueError(f"need at least 3 points to fit the {method} form, got {len(x)}")
+        raise ConfigError(f"need at least 3 points to fit the {method} form, got {len(x)}")
     second = x * x if method == "bon" else x * np.log(x)
     design = np.stack([x, -second], axis=1)
     (a, b), *_ = np.linalg.lstsq(design, y, rcond=None)

@@ -13,12 +13,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from overopt.configs import check, setting
+from overopt.configs import check, check_positive, setting
 from overopt.errors import ConfigError
-from overopt.measure.evaluate import PolicyEvaluator
-from overopt.optimize.best_of_n import best_of_n, bon_kl
-from overopt.optimize.rl import RLConfig, train_grpo
-from overopt.optimize.sampling import sample
+from overopt.optimize.rl import RLConfig
 from overopt.progress import SILENT, Task
 from overopt.rewards.base import Scorer, ZScore
 
@@ -56,8 +53,8 @@ class MeasureConfig:
     batch_size: int = setting(512, "Sequences per generate / scoring batch.")
 
     def __post_init__(self) -> None:
-        for name in ("eval_per_prompt", "norm_per_prompt", "bon_prompts", "bon_pool", "batch_size"):
-            check(getattr(self, name) >= 1, f"measure.{name} must be a positive integer, got {getattr(self, name)}")
+        check_positive(self, "eval_per_prompt", "norm_per_prompt", "bon_prompts", "bon_pool", "batch_size",
+                       group="measure.")
         check(self.bon_pool & (self.bon_pool - 1) == 0, f"measure.bon_pool must be a power of two (best-of-n is "
               f"measured at n = 1, 2, 4, ...), got {self.bon_pool}")
 
@@ -69,6 +66,8 @@ class MeasureConfig:
 
 def normalizers(setup: OptimizationSetup, cfg: MeasureConfig, seed: int) -> dict[str, ZScore]:
     """Z-score each reward against the reference policy's own samples on the held-out prompts."""
+    from overopt.optimize.sampling import sample
+
     s = sample(setup.reference, setup.tokenizer, setup.eval_prompts, per_prompt=cfg.norm_per_prompt,
                max_new_tokens=setup.max_new_tokens, seed=seed + 17, batch_size=cfg.batch_size)
     return {name: ZScore.fit(scorer(s.prompts, s.completions)) for name, scorer in setup.scorers().items()}
@@ -92,6 +91,8 @@ class BonPool:
 
 def sample_bon_pool(setup: OptimizationSetup, cfg: MeasureConfig, seed: int, task: Task = SILENT) -> BonPool:
     """`cfg.bon_pool` reference samples for each of the first `cfg.bon_prompts` held-out prompts, scored."""
+    from overopt.optimize.sampling import sample
+
     prompts = setup.eval_prompts[:cfg.bon_prompts]
     s = sample(setup.reference, setup.tokenizer, prompts, per_prompt=cfg.bon_pool,
                max_new_tokens=setup.max_new_tokens, seed=seed + 29, batch_size=max(cfg.batch_size, 1024),
@@ -104,6 +105,8 @@ def sample_bon_pool(setup: OptimizationSetup, cfg: MeasureConfig, seed: int, tas
 def measure_best_of_n(pool: BonPool, z: dict[str, ZScore], ns: Sequence[int], *,
                       selector: str = "proxy") -> list[dict]:
     """Best-of-n curve points: the `selector` reward picks, every reward is reported (z-scores)."""
+    from overopt.optimize.best_of_n import best_of_n, bon_kl
+
     pick = pool.scores[selector]
     bad = [n for n in ns if n < 1 or n > pick.shape[1]]
     if bad:
@@ -123,6 +126,9 @@ def train_and_measure_rl(setup: OptimizationSetup, rl: RLConfig, z: dict[str, ZS
                          task: Task = SILENT, extra_callbacks: Sequence = ()) -> list[dict]:
     """Train a fresh policy with GRPO against `reward` (default: the proxy); return (and hand to `on_point` as
     soon as it is measured) a curve point at step 0, every `rl.eval_every` steps and at the end."""
+    from overopt.measure.evaluate import PolicyEvaluator
+    from overopt.optimize.rl import train_grpo
+
     evaluator = PolicyEvaluator(setup.reference, setup.tokenizer, setup.eval_prompts, setup.scorers(), z,
                                 per_prompt=mcfg.eval_per_prompt, max_new_tokens=setup.max_new_tokens,
                                 seed=seed + 41, batch_size=mcfg.batch_size)

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-import torch
-
-from overopt.configs import check, setting
+from overopt.configs import check, check_positive, setting
 from overopt.progress import SILENT, Task
 
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
@@ -50,8 +48,7 @@ class TinyConfig:
     max_positions: int = setting(64, "Longest sequence in tokens.")
 
     def __post_init__(self) -> None:
-        for name in ("hidden_size", "num_layers", "num_heads", "intermediate_size", "max_positions"):
-            check(getattr(self, name) >= 1, f"{name} must be a positive integer, got {getattr(self, name)}")
+        check_positive(self, "hidden_size", "num_layers", "num_heads", "intermediate_size", "max_positions")
         check(self.hidden_size % self.num_heads == 0,
               f"hidden_size ({self.hidden_size}) must be a multiple of num_heads ({self.num_heads})")
 
@@ -69,6 +66,7 @@ class TinyConfig:
 
 
 def causal_lm(tokenizer, size: TinyConfig, seed: int):
+    import torch
     from transformers import LlamaForCausalLM
 
     torch.manual_seed(seed)
@@ -81,6 +79,7 @@ def causal_lm(tokenizer, size: TinyConfig, seed: int):
 
 def sequence_classifier(tokenizer, size: TinyConfig, seed: int):
     """A scalar-head classifier (num_labels=1): the shape of a reward model."""
+    import torch
     from transformers import LlamaForSequenceClassification
 
     torch.manual_seed(seed)
@@ -97,6 +96,8 @@ def train_causal_lm(model, tokenizer, texts: Sequence[str], *, epochs: int = 1, 
     `loss_mask(input_ids) -> bool tensor` can exclude positions (e.g. prompt tokens) from the loss.
     `task` shows the progress, one step at a time.
     """
+    import torch
+
     gen = torch.Generator().manual_seed(seed)
     pad = tokenizer.pad_token_id
     if pad_per_batch:
@@ -147,6 +148,8 @@ def random_checkpoints(root: Path, *, seed: int = 0) -> Path:
     They have the shape of a user's own run (causal LM, two 1-label sequence classifiers, a JSONL prompts
     file), so the checkpoint mode can be smoke-tested anywhere; what they say is noise.
     """
+    import torch
+
     import json
 
     from transformers import LlamaConfig, LlamaForCausalLM, LlamaForSequenceClassification

@@ -23,7 +23,8 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from overopt.configs import check, setting
+from overopt.configs import check, check_positive, setting
+from overopt.errors import ConfigError
 from overopt.monitor.online import KLSchedule, OnlineGaoFit
 from overopt.monitor.rule import Decision, RuleConfig, decide, strip_gold
 from overopt.monitor.signals import repetition_rates, token_lengths
@@ -55,9 +56,8 @@ class MonitorConfig:
 
     def __post_init__(self) -> None:
         check(self.mode in MODES, f"monitor.mode must be one of {', '.join(MODES)}, got {self.mode!r}")
-        for name in ("every", "every_near", "per_prompt", "max_prompts", "reference_per_prompt",
-                     "max_new_tokens", "batch_size"):
-            check(getattr(self, name) >= 1, f"monitor.{name} must be >= 1, got {getattr(self, name)}")
+        check_positive(self, "every", "every_near", "per_prompt", "max_prompts", "reference_per_prompt",
+                       "max_new_tokens", "batch_size", group="monitor.")
         check(self.near_fraction >= 0, f"monitor.near_fraction must be >= 0, got {self.near_fraction}")
 
 
@@ -129,7 +129,7 @@ class Monitor:
                  gold: Scorer | None = None, reference=None, config: MonitorConfig | None = None,
                  out_dir: str | Path | None = None):
         if not prompts:
-            raise ValueError("the monitor needs at least one held-out prompt")
+            raise ConfigError("the monitor needs at least one held-out prompt")
         self.cfg = config or MonitorConfig()
         self.tokenizer, self.reference = tokenizer, reference
         self.prompts = list(prompts)[:self.cfg.max_prompts]
@@ -177,7 +177,11 @@ class Monitor:
         """`sample()` plus the sequence KL to the reference, reusing the logits `generate` computed for
         the policy (one reference forward pass instead of two passes). Same estimator as
         `overopt.measure.kl.sequence_kl`: exact per-token KL summed over each completion."""
-        from overopt.optimize.sampling import _cat_left_padded, completion_mask, position_ids
+        from overopt.optimize.sampling import (
+            cat_left_padded,
+            completion_mask,
+            position_ids,
+        )
 
         tok, cfg = self.tokenizer, self.cfg
         device = next(model.parameters()).device
@@ -218,7 +222,7 @@ class Monitor:
                 c_ids.append(comp)
                 texts += tok.batch_decode(comp, skip_special_tokens=True)
         completion_ids = torch.cat(c_ids)
-        s = Samples(flat, [t.strip() for t in texts], _cat_left_padded(p_ids, pad_id), _cat_left_padded(p_mask, 0),
+        s = Samples(flat, [t.strip() for t in texts], cat_left_padded(p_ids, pad_id), cat_left_padded(p_mask, 0),
                     completion_ids, completion_mask(completion_ids, eos_id))
         return s, torch.cat(kls)
 

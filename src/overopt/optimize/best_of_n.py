@@ -13,18 +13,20 @@ from typing import Sequence
 import numpy as np
 from scipy.special import gammaln
 
+from overopt.errors import ConfigError
+
 
 def bon_kl(n: int) -> float:
     """KL(best-of-n || base) = ln n - (n - 1) / n (Stiennon et al. 2020, App. G.3)."""
     if n < 1:
-        raise ValueError(f"n must be a positive integer, got {n}")
+        raise ConfigError(f"n must be a positive integer, got {n}")
     return math.log(n) - (n - 1) / n
 
 
 def bon_weights(pool_size: int, n: int) -> np.ndarray:
     """Weights on the ranks 1..N (ascending proxy) of the unbiased best-of-n estimator."""
     if not 1 <= n <= pool_size:
-        raise ValueError(f"need 1 <= n <= pool size ({pool_size}), got n={n}")
+        raise ConfigError(f"need 1 <= n <= pool size ({pool_size}), got n={n}")
     i = np.arange(1, pool_size + 1)
     log_w = np.full(pool_size, -np.inf)
     ok = i >= n

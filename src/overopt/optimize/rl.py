@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 
-from overopt.configs import check, setting
+from overopt.configs import check, check_positive, setting
 from overopt.progress import SILENT, Task
 from overopt.rewards.base import Scorer
 
@@ -35,8 +35,7 @@ class RLConfig:
         check(self.learning_rate > 0, f"rl.learning_rate must be positive, got {self.learning_rate}")
         check(self.num_generations >= 2, f"rl.num_generations must be at least 2 (GRPO compares completions "
               f"of one prompt), got {self.num_generations}")
-        for name in ("prompts_per_step", "eval_every", "max_new_tokens"):
-            check(getattr(self, name) >= 1, f"rl.{name} must be a positive integer, got {getattr(self, name)}")
+        check_positive(self, "prompts_per_step", "eval_every", "max_new_tokens", group="rl.")
 
 
 def proxy_reward_function(scorer: Scorer) -> Callable:

@@ -73,13 +73,13 @@ def sample(model, tokenizer, prompts: Sequence[str], *, per_prompt: int, max_new
         comp_parts.append(comp)
         texts += tokenizer.batch_decode(comp, skip_special_tokens=True)
         task.advance(len(chunk))
-    prompt_ids = _cat_left_padded(prompt_parts, pad_id)
-    prompt_mask = _cat_left_padded(mask_parts, 0)
+    prompt_ids = cat_left_padded(prompt_parts, pad_id)
+    prompt_mask = cat_left_padded(mask_parts, 0)
     completion_ids = torch.cat(comp_parts)
     return Samples(list(flat), [t.strip() for t in texts], prompt_ids, prompt_mask, completion_ids,
                    completion_mask(completion_ids, eos_id))
 
 
-def _cat_left_padded(parts: list[torch.Tensor], value: int) -> torch.Tensor:
+def cat_left_padded(parts: list[torch.Tensor], value: int) -> torch.Tensor:
     width = max(p.shape[1] for p in parts)
     return torch.cat([torch.nn.functional.pad(p, (width - p.shape[1], 0), value=value) for p in parts])

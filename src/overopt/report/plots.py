@@ -12,7 +12,7 @@ from overopt.measure.fits import GaoFit
 METHOD_TITLES = {"bon": "best-of-n", "rl": "RL (GRPO)"}
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
@@ -28,7 +28,7 @@ def _xy(points: Sequence[dict], key: str) -> tuple[np.ndarray, np.ndarray]:
 
 def plot_overoptimization(points: Sequence[dict], fits: dict[str, GaoFit], path: Path, *, title: str) -> Path:
     """One panel per method: proxy (dashed) and gold (solid) vs sqrt KL, fitted gold curve, peaks."""
-    plt = _pyplot()
+    plt = pyplot()
     methods = [m for m in ("bon", "rl") if any(p["method"] == m for p in points)]
     fig, axes = plt.subplots(1, len(methods), figsize=(6 * len(methods), 4.4), squeeze=False)
     for ax, method in zip(axes[0], methods):
@@ -64,7 +64,7 @@ def plot_overoptimization(points: Sequence[dict], fits: dict[str, GaoFit], path:
 
 def plot_sweep(points: Sequence[dict], sweep: str, path: Path, *, label: str) -> Path:
     """One curve per swept value: gold (solid) and proxy (dashed), one panel per method."""
-    plt = _pyplot()
+    plt = pyplot()
     pts = [p for p in points if p.get("sweep") == sweep]
     methods = [m for m in ("bon", "rl") if any(p["method"] == m for p in pts)]
     fig, axes = plt.subplots(1, len(methods), figsize=(6 * len(methods), 4.4), squeeze=False)

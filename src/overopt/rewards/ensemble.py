@@ -14,7 +14,7 @@ differ), so each member can be standardized against the reference policy's sampl
 (`EnsembleScorer.standardized`); the min and the variance are then taken in comparable units.
 
 An `EnsembleScorer` is a `Scorer`: use it as the best-of-n selector (`pool.rescored("wco", scorer)`
-then `measure_best_of_n(..., selector="wco")`) or as the reward RL optimizes (`measure_rl(...,
+then `measure_best_of_n(..., selector="wco")`) or as the reward RL optimizes (`train_and_measure_rl(...,
 reward=scorer)`). Several aggregations of the same members share one cache of member scores.
 """
 
@@ -26,6 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
+from overopt.errors import ConfigError
 from overopt.rewards.base import Scorer, ZScore
 
 AGGREGATIONS = ("mean", "wco", "uwo")
@@ -35,16 +36,16 @@ def aggregate(member_scores: np.ndarray, how: str, *, uwo_lambda: float = 0.5) -
     """Combine a [k, n] matrix of member scores into n scores with `how` in mean / wco / uwo."""
     s = np.asarray(member_scores, dtype=np.float64)
     if s.ndim != 2 or s.shape[0] < 1:
-        raise ValueError(f"member scores must be a [k, n] matrix with k >= 1, got shape {s.shape}")
+        raise ConfigError(f"member scores must be a [k, n] matrix with k >= 1, got shape {s.shape}")
     if how == "mean":
         return s.mean(axis=0)
     if how == "wco":
         return s.min(axis=0)
     if how == "uwo":
         if uwo_lambda < 0:
-            raise ValueError(f"uwo_lambda must be >= 0, got {uwo_lambda}")
+            raise ConfigError(f"uwo_lambda must be >= 0, got {uwo_lambda}")
         return s.mean(axis=0) - uwo_lambda * s.var(axis=0)  # np.var: population variance (ddof=0)
-    raise ValueError(f"unknown aggregation {how!r} (expected one of {', '.join(AGGREGATIONS)})")
+    raise ConfigError(f"unknown aggregation {how!r} (expected one of {', '.join(AGGREGATIONS)})")
 
 
 class _Members:
@@ -52,9 +53,9 @@ class _Members:
 
     def __init__(self, scorers: Sequence[Scorer], z: Sequence[ZScore] | None):
         if not scorers:
-            raise ValueError("an ensemble needs at least one member")
+            raise ConfigError("an ensemble needs at least one member")
         if z is not None and len(z) != len(scorers):
-            raise ValueError(f"{len(z)} standardizers for {len(scorers)} members")
+            raise ConfigError(f"{len(z)} standardizers for {len(scorers)} members")
         self.scorers, self.z = list(scorers), None if z is None else list(z)
         self._key: str | None = None
         self._value: np.ndarray | None = None
@@ -91,9 +92,9 @@ class EnsembleScorer:
 
     def __post_init__(self):
         if self.how not in AGGREGATIONS:
-            raise ValueError(f"unknown aggregation {self.how!r} (expected one of {', '.join(AGGREGATIONS)})")
+            raise ConfigError(f"unknown aggregation {self.how!r} (expected one of {', '.join(AGGREGATIONS)})")
         if self.uwo_lambda < 0:
-            raise ValueError(f"uwo_lambda must be >= 0, got {self.uwo_lambda}")
+            raise ConfigError(f"uwo_lambda must be >= 0, got {self.uwo_lambda}")
         self.name = self.name or f"ensemble_{self.how}"
 
     @classmethod
@@ -130,7 +131,7 @@ class EnsembleScorer:
         """Aggregate members' *raw* scores computed elsewhere (any shape, one array per member), e.g.
         best-of-n pool matrices already scored once per member: standardize, then combine."""
         if len(raw_member_scores) != self.k:
-            raise ValueError(f"{len(raw_member_scores)} score arrays for {self.k} members")
+            raise ConfigError(f"{len(raw_member_scores)} score arrays for {self.k} members")
         rows = [np.asarray(r, dtype=np.float64) for r in raw_member_scores]
         shape = rows[0].shape
         if self.members.z is not None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
-import torch
 
-from overopt.configs import check, setting
+from overopt.configs import check, check_positive, setting
 from overopt.models.tiny import TinyConfig, sequence_classifier
 from overopt.progress import SILENT, Task
 
@@ -30,8 +29,7 @@ class RewardModelConfig:
     batch_size: int = setting(64, "Pairs per step.")
 
     def __post_init__(self) -> None:
-        for name in ("pairs", "epochs", "batch_size"):
-            check(getattr(self, name) >= 1, f"reward_model.{name} must be a positive integer, got {getattr(self, name)}")
+        check_positive(self, "pairs", "epochs", "batch_size", group="reward_model.")
         check(0.0 <= self.label_noise < 0.5, f"reward_model.label_noise must be in [0, 0.5), got {self.label_noise}")
         check(self.lr > 0, f"reward_model.lr must be positive, got {self.lr}")
 
@@ -76,7 +74,7 @@ class RewardModelScorer:
 
     @classmethod
     def from_pretrained(cls, path: str | Path, *, name: str = "proxy", device: str = "cpu",
-                        dtype: torch.dtype | None = None, **kwargs) -> "RewardModelScorer":
+                        dtype: Any = None, **kwargs) -> "RewardModelScorer":
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(path)
@@ -90,23 +88,27 @@ class RewardModelScorer:
     def texts(self, prompts: Sequence[str], completions: Sequence[str]) -> list[str]:
         return [self.template.format(prompt=p, completion=c) for p, c in zip(prompts, completions)]
 
-    def logits(self, texts: Sequence[str]) -> torch.Tensor:
+    def logits(self, texts: Sequence[str]):
         enc = self.tokenizer(list(texts), return_tensors="pt", padding=True, add_special_tokens=False,
                              padding_side="right")
         device = next(self.model.parameters()).device
         return self.model(**{k: v.to(device) for k, v in enc.items()}).logits[:, 0].float().cpu()
 
-    @torch.no_grad()
     def __call__(self, prompts: Sequence[str], completions: Sequence[str]) -> np.ndarray:
+        import torch
+
         self.model.eval()
         texts = self.texts(prompts, completions)
-        out = [self.logits(texts[i:i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        with torch.no_grad():
+            out = [self.logits(texts[i:i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
         return torch.cat(out).numpy().astype(np.float64) if out else np.zeros(0)
 
 
 def train_reward_model(tokenizer, pairs: PreferencePairs, cfg: RewardModelConfig, *, seed: int,
                        template: str = "{prompt}{completion}", task: Task = SILENT) -> RewardModelScorer:
     """Train a fresh tiny reward model on `pairs` with the Bradley-Terry loss."""
+    import torch
+
     model = sequence_classifier(tokenizer, cfg.size, seed)
     scorer = RewardModelScorer(model, tokenizer, template=template)
     chosen = scorer.texts(pairs.prompts, pairs.chosen)

@@ -14,11 +14,27 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from overopt.detect.episodes import Bad, Episode, EpisodeError
-from overopt.detect.readers import (claude_code, codex, inspect_log, openai, openhands, responses, rollout,
-                                    swe_agent)
-from overopt.detect.readers._io import (ZIP_MAGIC, base_name, first_records, is_document, iter_records,
-                                        load_document, magic)
+from overopt.detect.readers import (
+    claude_code,
+    codex,
+    inspect_log,
+    openai,
+    openhands,
+    responses,
+    rollout,
+    swe_agent,
+)
+from overopt.detect.readers._io import (
+    ZIP_MAGIC,
+    base_name,
+    first_records,
+    is_document,
+    iter_records,
+    load_document,
+    magic,
+)
 from overopt.detect.readers.base import Reader
+from overopt.errors import ConfigError
 
 # detection order: the most specific signatures first
 READERS: dict[str, Reader] = {r.name: r for r in (
@@ -60,7 +76,7 @@ def iter_file(path: Path, fmt: str | None = None, on_bytes=None) -> Iterator[Epi
     """Episodes from one file, in the format `fmt` (a name in FORMATS) or the detected one."""
     path = Path(path)
     if fmt is not None and fmt not in READERS:
-        raise ValueError(f"unknown format {fmt!r}")
+        raise ConfigError(f"unknown format {fmt!r}")
     try:
         yield from _read(path, fmt, on_bytes)
     except DATA_ERRORS as exc:  # a reader met a shape it did not expect: the file is reported, the scan goes on

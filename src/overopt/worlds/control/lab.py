@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from overopt.configs import check, setting
+from overopt.configs import check, check_positive, setting
 from overopt.errors import ConfigError
 from overopt.labs import Lab, Preset, Result
 from overopt.progress import Progress, Task
@@ -65,9 +65,7 @@ class ControlConfig:
         check(bool(self.envs), "no environments selected; name at least one of: "
               + ", ".join(env_name(e) for e in ENVS))
         self.envs = list(dict.fromkeys(resolve_env(e) for e in self.envs))
-        for name in ("evaluations", "eval_episodes", "final_episodes"):
-            value = getattr(self, name)
-            check(isinstance(value, int) and value > 0, f"{name} must be a positive integer, got {value!r}")
+        check_positive(self, "evaluations", "eval_episodes", "final_episodes")
         if self.agent == "ppo":
             from overopt.worlds.control.ppo import require_sb3
 
@@ -178,7 +176,7 @@ class ControlLab(Lab[ControlConfig, ControlResult]):
     """
 
     name = "control"
-    title = "specification gaming in control RL: observed reward vs hidden true objective"
+    title = "Specification gaming in control RL: observed reward vs hidden true objective"
     Config = ControlConfig
     presets = PRESETS
     flags = {"agent": "agent", "env": "envs"}

@@ -11,7 +11,7 @@ from typing import Callable
 
 import gymnasium as gym
 
-from overopt.configs import setting
+from overopt.configs import check_positive, setting
 from overopt.errors import ConfigError, DependencyMissing
 from overopt.worlds.control.agents import Policy
 
@@ -47,10 +47,7 @@ class PPOConfig:
     ent_coef: float = setting(0.01, "Entropy bonus (exploration).")
 
     def __post_init__(self) -> None:
-        for name in ("timesteps", "n_steps", "batch_size"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value <= 0:
-                raise ConfigError(f"ppo.{name} must be a positive integer, got {value!r}")
+        check_positive(self, "timesteps", "n_steps", "batch_size", group="ppo.")
         if self.learning_rate <= 0:
             raise ConfigError(f"ppo.learning_rate must be positive, got {self.learning_rate!r}")
         if not 0.0 < self.gamma <= 1.0:

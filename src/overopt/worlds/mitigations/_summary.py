@@ -8,7 +8,7 @@ import math
 from overopt.monitor.monitor import MonitorResult
 
 SUMMARY_COLUMNS = ["optimizer", "method", "final_gold", "peak_gold", "gold_drop", "kl_at_peak", "peak_step",
-                   "peak_setting", "final_kl", "final_optimised", "final_test_rm", "drop_vs_single", "max_dip"]
+                   "peak_setting", "final_kl", "final_optimized", "final_test_rm", "drop_vs_single", "max_dip"]
 
 
 def summarize_curve(points: list[dict], key: str = "gold") -> dict:
@@ -21,7 +21,7 @@ def summarize_curve(points: list[dict], key: str = "gold") -> dict:
         dip = max(dip, running - p[key])
     return {"max_dip": dip, "final_gold": final[key], "peak_gold": peak[key], "gold_drop": peak[key] - final[key],
             "kl_at_peak": peak["kl"], "peak_step": peak["step"], "peak_setting": peak["setting"],
-            "final_kl": final["kl"], "final_optimised": final.get("optimized"),
+            "final_kl": final["kl"], "final_optimized": final.get("optimized"),
             "final_test_rm": final.get("test_rm")}
 
 
@@ -43,7 +43,7 @@ def summary_rows(points: list[dict], monitor: dict, stopped: dict | None) -> lis
         rows.append({"optimizer": "rl", "method": "monitor", "final_gold": stopped["gold"],
                      "peak_gold": monitor["peak_gold"], "gold_drop": monitor["peak_gold"] - stopped["gold"],
                      "kl_at_peak": monitor["gold_peak_kl"], "peak_step": monitor["gold_peak_step"],
-                     "final_kl": stopped["kl"], "final_optimised": stopped["proxy"],
+                     "final_kl": stopped["kl"], "final_optimized": stopped["proxy"],
                      "final_test_rm": stopped["test_rm"]})
     single = {optimizer: next((r for r in rows if r["optimizer"] == optimizer and r["method"] == "single"), None)
               for optimizer in ("rl", "bon")}

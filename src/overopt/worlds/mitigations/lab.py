@@ -70,6 +70,11 @@ class MitigationsConfig:
         check(all(b >= 0 for b in self.betas), f"betas must be >= 0, got {self.betas}")
         check(self.rl.steps >= 1, f"rl.steps must be >= 1 (every method is compared on its RL curve), "
               f"got {self.rl.steps}")
+        default = MonitorConfig()
+        for key in ("mode", "max_new_tokens", "seed"):  # the lab sets these itself (see `monitor`'s help)
+            check(getattr(self.monitor, key) == getattr(default, key),
+                  f"monitor.{key} is set by the lab (warn mode, the world's completion length, seed + 61); "
+                  f"leave it at {getattr(default, key)!r}")
 
 
 def _smoke() -> MitigationsConfig:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from overopt.report.markdown import fmt, table
-from overopt.report.plots import _pyplot
+from overopt.report.plots import pyplot
 from overopt.runs import RunDir
 
 if TYPE_CHECKING:
@@ -26,7 +26,8 @@ def _curve(points, run, method, key, x="sqrt_kl"):
 
 
 def plot_ensembles(points, path: Path, title: str) -> None:
-    plt = _pyplot()
+    plt = pyplot()
+    ns = [p["setting"] for p in points if p["method"] == "bon"] or [1]
     fig, axes = plt.subplots(1, 3, figsize=(17, 4.6))
     for method, ax in (("bon", axes[0]), ("rl", axes[1])):
         for run, color in COLORS.items():
@@ -37,7 +38,7 @@ def plot_ensembles(points, path: Path, title: str) -> None:
             x, o = _curve(points, run, method, "optimized")
             ax.plot(x, o, "--", color=color, alpha=0.6, label=f"{run}: optimized reward")
         ax.axhline(0, color="grey", lw=0.6)
-        ax.set_title("best-of-n (n = 1 ... 4096)" if method == "bon" else "RL (GRPO, β = 0)")
+        ax.set_title(f"best-of-n (n = 1 ... {max(ns)})" if method == "bon" else "RL (GRPO, β = 0)")
         ax.set_xlabel("d = sqrt(KL)")
         ax.set_ylabel("z-score vs reference samples")
         ax.grid(alpha=0.25)
@@ -60,7 +61,7 @@ def plot_ensembles(points, path: Path, title: str) -> None:
 
 
 def plot_kl_sweep(points, betas, path: Path, title: str) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     runs = [("single", 0.0)] + [(f"beta={b:g}", b) for b in betas]
     colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(runs)))
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
@@ -87,7 +88,7 @@ def plot_kl_sweep(points, betas, path: Path, title: str) -> None:
 
 
 def plot_monitor(points, history: list[dict], monitor: dict, path: Path, title: str) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
     ax = axes[0]
     for key, style, label in (("gold", "o-", "gold (evaluation only)"), ("proxy", "s--", "train proxy (optimized)"),
@@ -143,7 +144,7 @@ def write_report(run: RunDir, result: MitigationsResult) -> None:
     rl = [r for r in rows if r["optimizer"] == "rl"]
     bon = [r for r in rows if r["optimizer"] == "bon"]
     cols = ["method", "peak_gold", "peak_step", "kl_at_peak", "final_gold", "gold_drop", "drop_vs_single", "final_kl",
-            "final_optimised", "final_test_rm"]
+            "final_optimized", "final_test_rm"]
     lines = [f"# {title}", "",
              f"Ensemble of k = {cfg.ensemble_size} proxy RMs (seeds differ; member data: {cfg.member_data}), "
              f"UWO λ = {cfg.uwo_lambda}; RL: GRPO, {cfg.rl.steps} steps, lr {cfg.rl.learning_rate}; "
@@ -161,7 +162,7 @@ def write_report(run: RunDir, result: MitigationsResult) -> None:
              "single RM's (same steps).", "", "![KL sweep](kl_sweep.png)", "",
              "## Best-of-n from one pool (n = 1 … " + str(max(p["setting"] for p in points if p["method"] == "bon"))
              + ")", "", table(bon, ["method", "peak_gold", "peak_setting", "kl_at_peak", "final_gold", "gold_drop",
-                                   "drop_vs_single", "final_optimised"]), "",
+                                   "drop_vs_single", "final_optimized"]), "",
              "## The monitor (no gold in its stopping rule)", "", "![monitor](monitor.png)", "",
              table([monitor], ["stop_step", "stop_kl", "gold_peak_step", "gold_peak_kl", "kl_ratio", "stopped_gold",
                                "peak_gold", "gold_ratio", "triggered_step"]), "",
@@ -170,7 +171,9 @@ def write_report(run: RunDir, result: MitigationsResult) -> None:
              f"of peak: **{monitor.get('gold_at_least_90pct')}**",
              f"- monitor time: {fmt(monitor.get('monitor_seconds'))} s over {monitor.get('measurements')} "
              "measurements (see bench/bench_monitor.py for the overhead as a share of training)", ""]
-    lines += verdict(rows, monitor) + [HONEST_NOTES]
+    lines += verdict(rows, monitor) + [HONEST_NOTES.format(
+        steps=cfg.rl.steps, lr=f"{cfg.rl.learning_rate:g}", pool=f"{cfg.measure.bon_pool:,}",
+        pairs=f"{cfg.reward_model.pairs:,}", prompts=cfg.measure.bon_prompts)]
     run.file("report.md").write_text("\n".join(lines) + "\n")
 
 
@@ -218,6 +221,6 @@ HONEST_NOTES = """## How to read this (and what differs from the papers)
   detector would be in a real task. The test RM shares the proxy's architecture and data
   distribution, so it shares many of its blind spots.
 - Coste et al. used 5 members, 44M-1.3B RMs, 46k prompts, PPO for 3,000 steps at lr 1e-6 and
-  12,500-sample best-of-n; this lab uses tiny RMs on 4,000 pairs, GRPO for 100 steps at lr 1e-4 and
-  a 4,096-sample pool on 16 prompts, one seed.
+  12,500-sample best-of-n; this lab uses tiny RMs on {pairs} pairs, GRPO for {steps} steps at lr {lr} and
+  a {pool}-sample pool on {prompts} prompts, one seed.
 """

@@ -132,7 +132,7 @@ class CheckpointsLab(RLHFLab):
     and terminal summary are the RLHF lab's."""
 
     name = "checkpoints"
-    title = "the RLHF measurement on your own Hugging Face checkpoints"
+    title = "The RLHF measurement on your own Hugging Face checkpoints"
     Config = CheckpointConfig
     presets = {"default": Preset(CheckpointConfig, "your checkpoints; set policy, proxy_rm and prompts"),
                "smoke": Preset(lambda: _smoke_config(), "seconds: tiny random models made on the spot")}

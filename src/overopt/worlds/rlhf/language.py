@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from overopt.errors import ConfigError
+
 TOPICS: dict[str, tuple[str, ...]] = {
     "food": ("bread", "soup", "spice", "fruit", "bake", "fresh"),
     "travel": ("train", "map", "hotel", "beach", "ticket", "route"),
@@ -55,7 +57,7 @@ class Prompt:
         if parts and parts[0] == "<bos>":
             parts = parts[1:]
         if len(parts) != 4 or parts[3] != SEPARATOR or parts[1] not in TOPICS or parts[2] not in TOPICS[parts[1]]:
-            raise ValueError(f"not a prompt of the rlhf world: {text!r}")
+            raise ConfigError(f"not a prompt of the rlhf world: {text!r}")
         return cls(parts[0], parts[1], parts[2])
 
 

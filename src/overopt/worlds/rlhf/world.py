@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from overopt.configs import check, setting
+from overopt.configs import check, check_positive, setting
 from overopt.measure.overoptimization import OptimizationSetup
 from overopt.models.tiny import TinyConfig, causal_lm, train_causal_lm, word_tokenizer
-from overopt.optimize.sampling import sample
 from overopt.progress import SILENT, Task
 from overopt.rewards.reward_model import (PreferencePairs, RewardModelConfig, RewardModelScorer, label_pairs,
                                           pair_accuracy, train_reward_model)
@@ -43,8 +42,7 @@ class ReferenceConfig:
     max_new_tokens: int = setting(20, "Completion length cap when sampling from it.")
 
     def __post_init__(self) -> None:
-        for name in ("corpus_size", "epochs", "batch_size", "max_new_tokens"):
-            check(getattr(self, name) >= 1, f"reference.{name} must be a positive integer, got {getattr(self, name)}")
+        check_positive(self, "corpus_size", "epochs", "batch_size", "max_new_tokens", group="reference.")
         check(self.lr > 0, f"reference.lr must be positive, got {self.lr}")
 
 
@@ -137,6 +135,8 @@ def build_world(reference_cfg: ReferenceConfig, rm: RewardModelConfig, seed: int
 def gold_pairs(model, tokenizer, prompts: list[str], n: int, noise: float, max_new_tokens: int,
                seed: int) -> PreferencePairs:
     """`n` pairs of the model's samples labeled by the gold reward, a share `noise` of the labels flipped."""
+    from overopt.optimize.sampling import sample
+
     per_prompt = 2 * (-(-int(n * 1.1) // len(prompts)))  # ~10% spare for gold ties
     s = sample(model, tokenizer, prompts, per_prompt=per_prompt, max_new_tokens=max_new_tokens, seed=seed)
     gold = GoldReward()

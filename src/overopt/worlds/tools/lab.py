@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from overopt.configs import check, setting
+from overopt.configs import check, check_positive, setting
 from overopt.labs import Lab, Preset, Result
 from overopt.progress import Progress
 from overopt.runs import RunDir
@@ -94,10 +94,8 @@ class ToolsConfig:
 
     def __post_init__(self) -> None:
         check(0.0 <= self.outage_rate < 1.0, f"outage_rate must be in [0, 1), got {self.outage_rate}")
-        for name in ("steps", "prompts_per_step", "eval_episodes", "max_calls", "max_new_words", "pretrain_epochs",
-                     "pretrain_batch", "hidden_size", "num_layers", "num_heads"):
-            value = getattr(self, name)
-            check(isinstance(value, int) and value > 0, f"{name} must be a positive integer, got {value!r}")
+        check_positive(self, "steps", "prompts_per_step", "eval_episodes", "max_calls", "max_new_words",
+                       "pretrain_epochs", "pretrain_batch", "hidden_size", "num_layers", "num_heads")
         check(self.hidden_size % self.num_heads == 0,
               f"num_heads must divide hidden_size, got {self.num_heads} heads for hidden size {self.hidden_size}")
         check(self.group_size >= 2,
@@ -201,7 +199,7 @@ class ToolsLab(Lab[ToolsConfig, ToolsResult]):
     """
 
     name = "tools"
-    title = "fabricated tool results in tool-use RL, and the action ledger that stops them"
+    title = "Fabricated tool results in tool-use RL, and the action ledger that stops them"
     Config = ToolsConfig
     presets = PRESETS
     flags = {"outage-rate": "outage_rate", "mask-outages": "mask_outages", "fault-baseline": "fault_baseline",

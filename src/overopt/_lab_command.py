@@ -35,7 +35,7 @@ def lab_command(lab: Lab, *, mode: Lab | None = None):
     def command(**values: Any) -> None:
         chosen, preset = _choose(lab, mode, values), values.pop("preset")
         if chosen is not lab and preset is not None:
-            raise ConfigError(f"--preset does not apply to {chosen.title}")
+            raise ConfigError(f"--preset does not apply to {chosen.title[0].lower() + chosen.title[1:]}")
         config = chosen.config(preset)
         out, seed = values.pop("out") or Path("runs") / chosen.name, values.pop("seed")
         sets, show = values.pop("set") or [], values.pop("settings")
