@@ -78,7 +78,7 @@ def test_lab_mitigations_command_applies_its_flags(tmp_path, capsys, one_thread)
     (["--ensemble-size", "1"], "ensemble_size must be >= 2"),
     (["--uwo-lambda", "-1"], "uwo_lambda must be >= 0"),
     (["--member-data", "half"], "member_data must be 'same' or 'bootstrap'"),
-    (["--monitor-every", "0"], "monitor.every must be >= 1"),
+    (["--monitor-every", "0"], "monitor.every must be a positive integer"),
     (["--rl-steps", "0"], "rl.steps must be >= 1"),
     (["--set", "test_rm_pairs=0"], "test_rm_pairs must be a positive integer"),
     (["--set", "monitor.mode=loud"], "monitor.mode must be one of"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from overopt.errors import InputError
+from overopt.errors import ConfigError
 from overopt.sandbox import Limits, LocalBackend, Sandbox, SandboxWarning, calculate, ToolError
 
 FAST = Limits(cpu_seconds=2, wall_seconds=5, memory_mb=256)
@@ -179,10 +179,10 @@ def test_default_sandbox_gives_no_warnings(tmp_path):
         Sandbox(tmp_path / "r", limits=FAST).close()
 
 
-def test_bad_settings_are_user_errors(tmp_path):
-    with pytest.raises(InputError):
+def test_bad_settings_are_config_errors(tmp_path):
+    with pytest.raises(ConfigError, match="cpu_seconds"):
         Limits(cpu_seconds=0)
-    with pytest.raises(InputError):
+    with pytest.raises(ConfigError, match="outage_rate"):
         Sandbox(tmp_path, outage_rate=1.5)
 
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from overopt.errors import InputError
+from overopt.errors import ConfigError
 from overopt.sandbox.backends import Backend, LocalBackend, RunOutcome, RunRequest
 from overopt.sandbox.ledger import LEDGER_VERSION, ActionLedger, arguments_record, iso_utc, sha256_text
 from overopt.sandbox.limits import Limits, SandboxWarning
@@ -52,7 +52,7 @@ class Sandbox:
                  ledger_path: str | Path | None = None, backend: Backend | None = None,
                  outage_rate: float = 0.0, seed: int = 0):
         if not 0.0 <= float(outage_rate) <= 1.0:
-            raise InputError(f"outage_rate must be between 0 and 1, got {outage_rate}")
+            raise ConfigError(f"outage_rate must be between 0 and 1, got {outage_rate}")
         if root is None:
             root = tempfile.mkdtemp(prefix="overopt-sandbox-")
         self.root = Path(root).resolve()
