@@ -54,7 +54,9 @@ app.add_typer(lab_app, name="lab")
 def _register() -> None:
     from overopt.detect._scan_command import scan
     from overopt.detect.probe import probe
+    from overopt.sweep._command import sweep
 
+    app.command("sweep")(sweep)
     app.command("scan")(scan)
     app.command("probe")(probe)
 

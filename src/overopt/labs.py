@@ -11,6 +11,9 @@ set these in every lab:
   the lab runs, too small to show its effect;
 - `flags`: the command-line flags besides `--preset/--seed/--out/--set`: flag name -> dotted setting key;
 - `outputs`: the files every finished run folder holds besides config.json, status.json and summary.json;
+- for `overopt sweep`: `curve_index` (the curves.csv columns that identify a point across seeds), `curve_x`
+  and `curve_y` (the columns its figures draw, y with a band across seeds) and `headlines` (dotted keys of
+  summary.json -> what each means; the statistics the sweep reports with intervals);
 
 and implement:
 
@@ -45,7 +48,7 @@ from overopt.errors import ConfigError
 from overopt.progress import SILENT, Progress, progress_bars
 from overopt.runs import RunDir, start_run
 
-__all__ = ["Lab", "Preset", "Result", "run_lab", "check_lab", "LABS", "get_lab", "MAX_SEED"]
+__all__ = ["Lab", "Preset", "Result", "run_lab", "check_lab", "LABS", "get_lab", "MAX_SEED", "flatten_summary"]
 
 MAX_SEED = 2**31 - 1
 
@@ -88,6 +91,10 @@ class Lab(abc.ABC, Generic[ConfigT, ResultT]):
     presets: ClassVar[Mapping[str, Preset]]
     flags: ClassVar[Mapping[str, str]] = {}
     outputs: ClassVar[tuple[str, ...]] = ("curves.csv", "report.md")
+    curve_index: ClassVar[tuple[str, ...]] = ()
+    curve_x: ClassVar[str] = "step"
+    curve_y: ClassVar[tuple[str, ...]] = ()
+    headlines: ClassVar[Mapping[str, str]] = {}
 
     def config(self, preset: str | None = None) -> ConfigT:
         """A fresh config from the named preset (default: the first)."""
@@ -194,6 +201,33 @@ def _check_run_folder(lab: Lab, result: Result, path: Path, seed: int) -> None:
         with open(path / "curves.csv", newline="") as fh:
             rows = list(csv.reader(fh))
         assert len(rows) >= 2 and all(rows[0]), f"{lab.name}: curves.csv needs a header and at least one row"
+        missing = [c for c in (*lab.curve_index, lab.curve_x, *lab.curve_y) if c not in rows[0]]
+        assert not missing, f"{lab.name}: curve_index/curve_x/curve_y name columns curves.csv lacks: {missing}"
+    absent = [k for k in lab.headlines if not _has_key(result.summary, k)]
+    assert not absent, f"{lab.name}: headlines name numbers summary.json lacks: {absent}"
+
+
+def _has_key(summary: dict[str, Any], dotted: str) -> bool:
+    node: Any = summary
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def flatten_summary(summary: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """The numbers of a summary under dotted keys (`naive.fabrication_rate`); booleans count as 0/1."""
+    out: dict[str, float] = {}
+    for key, value in summary.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten_summary(value, name + "."))
+        elif isinstance(value, bool):
+            out[name] = float(value)
+        elif isinstance(value, (int, float)) and value == value:  # not NaN
+            out[name] = float(value)
+    return out
 
 
 def _jsonable(obj: Any) -> Any:

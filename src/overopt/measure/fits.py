@@ -9,6 +9,8 @@ expected relative to the initial policy (ours are z-scores against the reference
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import math
 from dataclasses import dataclass
 
@@ -65,3 +67,18 @@ def fit_gao(method: str, d: np.ndarray, gold: np.ndarray) -> GaoFit:
         peak_gold = float(gao_curve(method, np.array([peak_d]), a, b)[0])
     i = int(np.argmax(gold))
     return GaoFit(method, float(a), float(b), r2, peak_d, peak_gold, float(d[i]), float(gold[i]), len(x))
+
+
+def main_points(points: Sequence[dict]) -> list[dict]:
+    """The curve points of the main run (no sweep)."""
+    return [p for p in points if p.get("sweep") in (None, "", "main")]
+
+
+def fit_points(points: Sequence[dict]) -> dict[str, GaoFit]:
+    """Gao fits of gold vs sqrt(KL) per method (bon, rl) with at least 4 gold points."""
+    fits = {}
+    for method in ("bon", "rl"):
+        pts = [p for p in points if p["method"] == method and p.get("gold") is not None]
+        if len(pts) >= 4:
+            fits[method] = fit_gao(method, [p["sqrt_kl"] for p in pts], [p["gold"] for p in pts])
+    return fits

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from overopt.measure.fits import GaoFit, fit_gao
+from overopt.measure.fits import fit_points, main_points
 from overopt.report.markdown import fmt, table
 from overopt.report.plots import METHOD_TITLES, plot_overoptimization, plot_sweep
 from overopt.runs import RunDir
 
 SWEEP_LABELS = {"rm_size": "RM hidden size", "rm_pairs": "RM pairs", "beta": "KL coef β"}
-
-
-def main_points(points: Sequence[dict]) -> list[dict]:
-    return [p for p in points if p.get("sweep") in (None, "", "main")]
-
-
-def fit_points(points: Sequence[dict]) -> dict[str, GaoFit]:
-    fits = {}
-    for method in ("bon", "rl"):
-        pts = [p for p in points if p["method"] == method and p.get("gold") is not None]
-        if len(pts) >= 4:
-            fits[method] = fit_gao(method, [p["sqrt_kl"] for p in pts], [p["gold"] for p in pts])
-    return fits
 
 
 def finish(run: RunDir, points: Sequence[dict], *, title: str, summary: dict, notes: Sequence[str] = ()) -> dict:

@@ -181,6 +181,15 @@ class ControlLab(Lab[ControlConfig, ControlResult]):
     presets = PRESETS
     flags = {"agent": "agent", "env": "envs"}
     outputs = ("curves.csv", "control.png", "report.md")
+    curve_index = ("env", "agent", "step")
+    curve_x = "step"
+    curve_y = ("observed_return", "true_performance")
+    headlines = {
+        "envs.BoatRace.observed_gap": "BoatRace: observed return, learned minus intended",
+        "envs.BoatRace.true_gap": "BoatRace: laps finished, learned minus intended",
+        "envs.TomatoWatering.observed_gap": "TomatoWatering: observed return, learned minus intended",
+        "envs.TomatoWatering.true_gap": "TomatoWatering: truly watered, learned minus intended",
+    }
 
     def run(self, config: ControlConfig, seed: int, run_dir: RunDir, progress: Progress) -> ControlResult:
         curves = run_dir.csv("curves.csv", CURVE_COLUMNS)

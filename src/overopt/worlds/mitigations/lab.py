@@ -125,6 +125,17 @@ class MitigationsLab(Lab[MitigationsConfig, MitigationsResult]):
              "betas": "betas", "monitor-every": "monitor.every", "member-data": "member_data"}
     outputs = ("curves.csv", "mitigations.csv", "monitor.json", "ensembles.png", "kl_sweep.png", "monitor.png",
                "report.md", "monitor/monitor.jsonl")
+    curve_index = ("run", "method", "setting", "step")
+    curve_x = "sqrt_kl"
+    curve_y = ("gold", "optimized")
+    headlines = {
+        "drop_vs_single.rl.mean": "RL: gold drop of the mean ensemble relative to a single RM",
+        "drop_vs_single.rl.wco": "RL: gold drop of the worst-case ensemble relative to a single RM",
+        "drop_vs_single.rl.uwo": "RL: gold drop of the uncertainty-weighted ensemble relative to a single RM",
+        "drop_vs_single.bon.wco": "best-of-n: gold drop of the worst-case ensemble relative to a single RM",
+        "monitor.kl_ratio": "monitor: KL at its kept checkpoint / KL at the true gold peak",
+        "monitor.gold_ratio": "monitor: gold at its kept checkpoint / peak gold",
+    }
 
     def run(self, config: MitigationsConfig, seed: int, run_dir: RunDir, progress: Progress) -> MitigationsResult:
         cfg, curves = config, Curves(run_dir)
@@ -154,7 +165,9 @@ class MitigationsLab(Lab[MitigationsConfig, MitigationsResult]):
             table.write(row)
         table.close()
         run_dir.write_json("monitor.json", monitor)
-        return MitigationsResult(summary={"info": rms.info, "rows": rows, "monitor": monitor}, points=curves.points,
+        drops = {opt: {r["method"]: r["drop_vs_single"] for r in rows if r["optimizer"] == opt} for opt in ("rl", "bon")}
+        summary = {"info": rms.info, "rows": rows, "monitor": monitor, "drop_vs_single": drops}
+        return MitigationsResult(summary=summary, points=curves.points,
                                  rows=rows, monitor=monitor, info=rms.info, config=cfg, seed=seed)
 
     def report(self, result: MitigationsResult, run_dir: RunDir) -> None:

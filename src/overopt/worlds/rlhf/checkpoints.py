@@ -141,6 +141,7 @@ class CheckpointsLab(RLHFLab):
              "n-max": "measure.bon_pool", "rl-steps": "rl.steps", "beta": "rl.beta",
              "learning-rate": "rl.learning_rate"}
     outputs = ("curves.csv", "fits.json", "overoptimization.png", "report.md")
+    headlines = {}  # your checkpoints: the curves are the result
 
     def prepare(self, config: CheckpointConfig) -> None:
         check_inputs(config)

@@ -12,6 +12,7 @@ from typing import Any
 
 from overopt.configs import check, setting
 from overopt.labs import Lab, Preset, Result
+from overopt.measure.fits import fit_points, main_points
 from overopt.measure.overoptimization import (CURVE_COLUMNS, MeasureConfig, OptimizationSetup, measure_best_of_n,
                                               normalizers, sample_bon_pool, train_and_measure_rl)
 from overopt.models.tiny import TinyConfig
@@ -142,6 +143,18 @@ class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
     flags = {"n-max": "measure.bon_pool", "rl-steps": "rl.steps", "beta": "rl.beta",
              "learning-rate": "rl.learning_rate"}
     outputs = ("curves.csv", "fits.json", "overoptimization.png", "report.md")
+    curve_index = ("sweep", "variant", "method", "setting", "step")
+    curve_x = "sqrt_kl"
+    curve_y = ("gold", "proxy")
+    headlines = {
+        "rl_gold_drop": "RL: gold's fall from its peak to the last step (z)",
+        "rl_peak_gold": "RL: peak gold (z)",
+        "rl_observed_peak_sqrt_kl": "RL: sqrt(KL) at the observed gold peak",
+        "rl_fit_peak_sqrt_kl": "RL: sqrt(KL) of the peak predicted by Gao's fit d(a - b ln d)",
+        "bon_peak_n": "best-of-n: n at the gold peak",
+        "bon_decline": "best-of-n: gold's fall from its peak to the largest n (z)",
+        "proxy_rm_held_out_accuracy": "proxy RM: accuracy on clean held-out pairs",
+    }
 
     def run(self, config: RLHFLabConfig, seed: int, run_dir: RunDir, progress: Progress) -> RLHFResult:
         cfg, curves = config, _Curves(run_dir)
@@ -194,7 +207,12 @@ def _summary(points: list[dict], rm_info: dict) -> dict:
     if bon:
         peak = max(bon, key=lambda p: p["gold"])
         out.update(bon_peak_gold=peak["gold"], bon_peak_n=peak["setting"], bon_max_n_gold=bon[-1]["gold"],
-                   bon_max_n_proxy=bon[-1]["proxy"])
+                   bon_max_n_proxy=bon[-1]["proxy"], bon_decline=peak["gold"] - bon[-1]["gold"])
+    fits = fit_points(main_points(points))
+    if "rl" in fits:  # Gao's RL form fitted to gold vs sqrt(KL): where it puts the peak, and where it was
+        fit = fits["rl"]
+        out.update(rl_fit_peak_sqrt_kl=fit.predicted_peak_d, rl_observed_peak_sqrt_kl=fit.observed_peak_d,
+                   rl_fit_r2=fit.r2)
     return out
 
 

@@ -205,6 +205,16 @@ class ToolsLab(Lab[ToolsConfig, ToolsResult]):
     flags = {"outage-rate": "outage_rate", "mask-outages": "mask_outages", "fault-baseline": "fault_baseline",
              "verifier": "verifiers", "steps": "steps", "fabrication-penalty": "fabrication_penalty"}
     outputs = ("curves.csv", "tools.png", "ledger.jsonl", "transcripts.jsonl", "report.md")
+    curve_index = ("verifier", "step")
+    curve_x = "step"
+    curve_y = ("true_accuracy", "fabrication_rate", "reward")
+    headlines = {
+        "naive.fabrication_rate": "RL on the naive verifier: share of episodes with a fabricated tool result",
+        "ledger.fabrication_rate": "RL on the ledger verifier: share of episodes with a fabricated tool result",
+        "naive.true_accuracy": "RL on the naive verifier: true accuracy",
+        "ledger.true_accuracy": "RL on the ledger verifier: true accuracy",
+        "naive.naive_reward": "RL on the naive verifier: the reward it was trained on",
+    }
 
     def run(self, config: ToolsConfig, seed: int, run_dir: RunDir, progress: Progress) -> ToolsResult:
         from overopt.sandbox import Sandbox
