@@ -109,11 +109,11 @@ def test_the_runner_rejects_a_bad_seed_or_config_before_writing(tmp_path):
 def test_settings_parse_validate_and_describe_themselves():
     from overopt.worlds.rlhf.lab import RLHFLabConfig
 
-    cfg = apply_settings(RLHFLabConfig(), ["rl.steps=7", "measure.bon_pool=64", "reward_model.size.hidden_size=32"])
-    assert (cfg.rl.steps, cfg.measure.bon_pool, cfg.reward_model.size.hidden_size) == (7, 64, 32)
+    cfg = apply_settings(RLHFLabConfig(), ["rl.steps=7", "measure.bon_max_n=64", "reward_model.size.hidden_size=32"])
+    assert (cfg.rl.steps, cfg.measure.bon_max_n, cfg.reward_model.size.hidden_size) == (7, 64, 32)
     assert cfg.measure.bon_ns == [1, 2, 4, 8, 16, 32, 64]
     keys = {key for key, _, help_text in describe_settings(cfg) if help_text}
-    assert {"rl.steps", "measure.bon_pool", "reference.policy.hidden_size"} <= keys
+    assert {"rl.steps", "measure.bon_max_n", "reference.policy.hidden_size"} <= keys
     with pytest.raises(ConfigError, match="multiple of num_heads"):
         apply_settings(RLHFLabConfig(), ["reward_model.size.hidden_size=30"])
     with pytest.raises(ConfigError, match="rl.steps: expected an integer, got '1.5'"):

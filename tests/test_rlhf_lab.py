@@ -55,8 +55,8 @@ def test_same_seed_gives_identical_curves(tiny_run, tmp_path):
 
 @pytest.mark.parametrize("args,needle", [
     (["--preset", "huge"], "unknown preset 'huge'"),
-    (["--n-max", "0"], "measure.bon_pool must be a positive integer"),
-    (["--n-max", "-4"], "measure.bon_pool must be a positive integer"),
+    (["--n-max", "0"], "measure.bon_max_n must be a positive integer"),
+    (["--n-max", "-4"], "measure.bon_max_n must be a positive integer"),
     (["--n-max", "100"], "power of two"),
     (["--n-max", "lots"], "--n-max: expected an integer, got 'lots'"),
     (["--rl-steps", "-1"], "rl.steps must be >= 0"),
@@ -79,7 +79,7 @@ def test_set_changes_any_setting_and_settings_lists_them(tmp_path, capsys):
     assert run_cli("lab", "rlhf", "--preset", "smoke", "--set", "rl.steps=2", "--set", "reward_model.lr=0.01",
                    "--n-max", "8", "--settings") in (0, None)
     out = capsys.readouterr().out
-    for key, value in (("rl.steps", "2"), ("reward_model.lr", "0.01"), ("measure.bon_pool", "8")):
+    for key, value in (("rl.steps", "2"), ("reward_model.lr", "0.01"), ("measure.bon_max_n", "8")):
         assert any(line.split("│")[1:3] and key in line.split("│")[1] and value in line.split("│")[2]
                    for line in out.splitlines() if line.count("│") >= 3), (key, value)
     assert not (tmp_path / "runs").exists()  # --settings runs nothing

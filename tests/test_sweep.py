@@ -25,15 +25,15 @@ def test_seeds_and_grid_parse_and_name_the_runs():
     for bad in ("x", "3-1", "1-", ""):
         with pytest.raises(ConfigError, match="--seeds"):
             parse_seeds(bad)
-    grid = parse_grid(["rl.beta=0,0.1", "measure.bon_pool=64"])
-    assert grid == {"rl.beta": ["0", "0.1"], "measure.bon_pool": ["64"]}
+    grid = parse_grid(["rl.beta=0,0.1", "measure.bon_max_n=64"])
+    assert grid == {"rl.beta": ["0", "0.1"], "measure.bon_max_n": ["64"]}
     for bad in (["rl.beta"], ["=1"], ["a=1", "a=2"]):
         with pytest.raises(ConfigError, match="--grid"):
             parse_grid(bad)
     runs = SweepPlan("rlhf", [0, 1], settings=["rl.steps=3"], grid=grid).runs()
-    assert [r.name for r in runs] == ["rl.beta=0,measure.bon_pool=64,seed=0", "rl.beta=0,measure.bon_pool=64,seed=1",
-                                      "rl.beta=0.1,measure.bon_pool=64,seed=0", "rl.beta=0.1,measure.bon_pool=64,seed=1"]
-    assert runs[2].settings == ("rl.steps=3", "rl.beta=0.1", "measure.bon_pool=64")
+    assert [r.name for r in runs] == ["rl.beta=0,measure.bon_max_n=64,seed=0", "rl.beta=0,measure.bon_max_n=64,seed=1",
+                                      "rl.beta=0.1,measure.bon_max_n=64,seed=0", "rl.beta=0.1,measure.bon_max_n=64,seed=1"]
+    assert runs[2].settings == ("rl.steps=3", "rl.beta=0.1", "measure.bon_max_n=64")
 
 
 def test_a_bad_plan_fails_before_any_run(tmp_path):

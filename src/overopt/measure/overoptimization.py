@@ -48,20 +48,28 @@ class MeasureConfig:
     eval_per_prompt: int = setting(8, "Fresh samples per held-out prompt at each RL measurement.")
     norm_per_prompt: int = setting(32, "Reference samples per held-out prompt for the z-scores.")
     bon_prompts: int = setting(16, "Held-out prompts in the best-of-n pool.")
-    bon_pool: int = setting(4096, "Largest n for best-of-n = samples per prompt in the pool (a power of two; "
-                            "best-of-n is measured at n = 1, 2, 4, ... up to it).")
+    bon_max_n: int = setting(4096, "Largest n of best-of-n (a power of two: it is measured at n = 1, 2, 4, ... "
+                             "up to it).")
+    bon_pool_factor: int = setting(4, "Samples per prompt in the pool = bon_pool_factor x bon_max_n. The unbiased "
+                                   "estimator averages over every n-subset of the pool: at 1, the largest n is a "
+                                   "single draw per prompt (noisy); at 4 it averages over many.")
     batch_size: int = setting(512, "Sequences per generate / scoring batch.")
 
     def __post_init__(self) -> None:
-        check_positive(self, "eval_per_prompt", "norm_per_prompt", "bon_prompts", "bon_pool", "batch_size",
-                       group="measure.")
-        check(self.bon_pool & (self.bon_pool - 1) == 0, f"measure.bon_pool must be a power of two (best-of-n is "
-              f"measured at n = 1, 2, 4, ...), got {self.bon_pool}")
+        check_positive(self, "eval_per_prompt", "norm_per_prompt", "bon_prompts", "bon_max_n", "bon_pool_factor",
+                       "batch_size", group="measure.")
+        check(self.bon_max_n & (self.bon_max_n - 1) == 0, f"measure.bon_max_n must be a power of two (best-of-n "
+              f"is measured at n = 1, 2, 4, ...), got {self.bon_max_n}")
+
+    @property
+    def bon_pool(self) -> int:
+        """Samples per prompt in the best-of-n pool."""
+        return self.bon_max_n * self.bon_pool_factor
 
     @property
     def bon_ns(self) -> list[int]:
-        """The n of best-of-n: 1, 2, 4, ... up to the pool size."""
-        return [2 ** k for k in range(self.bon_pool.bit_length())]
+        """The n of best-of-n: 1, 2, 4, ... up to bon_max_n."""
+        return [2 ** k for k in range(self.bon_max_n.bit_length())]
 
 
 def normalizers(setup: OptimizationSetup, cfg: MeasureConfig, seed: int) -> dict[str, ZScore]:

@@ -68,7 +68,7 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def parse_grid(items: list[str]) -> dict[str, list[str]]:
-    """['rl.beta=0,0.1', 'measure.bon_pool=1024,4096'] -> {'rl.beta': ['0', '0.1'], ...}."""
+    """['rl.beta=0,0.1', 'measure.bon_max_n=1024,4096'] -> {'rl.beta': ['0', '0.1'], ...}."""
     grid: dict[str, list[str]] = {}
     for item in items:
         key, sep, values = item.partition("=")

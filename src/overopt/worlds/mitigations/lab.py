@@ -45,7 +45,9 @@ class MitigationsConfig:
                                          "lab's world.")
     reward_model: RewardModelConfig = setting(factory=RewardModelConfig, help="Every reward model: the proxy "
                                               "(ensemble member 0), the other members and the test RM.")
-    measure: MeasureConfig = setting(factory=MeasureConfig, help="How proxy, gold and KL are measured.")
+    measure: MeasureConfig = setting(factory=lambda: MeasureConfig(bon_pool_factor=1),
+                                     help="How proxy, gold and KL are measured (a pool of 4,096 per prompt: every "
+                                     "ensemble member scores it).")
     ensemble_size: int = setting(4, "Reward models in the ensemble, the single proxy RM included.")
     uwo_lambda: float = setting(0.5, "λ of the uncertainty-weighted ensemble (mean - λ·variance of the members).")
     member_data: str = setting("same", "Ensemble members' pairs: 'same' (all members on the proxy's pairs, "

@@ -39,7 +39,7 @@ class CheckpointConfig:
     max_new_tokens: int = setting(64, "Completion length cap.")
     eval_fraction: float = setting(0.25, "Share of the prompts held out for measuring (with 8 prompts or more).")
     measure: MeasureConfig = setting(factory=lambda: MeasureConfig(
-        eval_per_prompt=4, norm_per_prompt=8, bon_prompts=32, bon_pool=64, batch_size=64),
+        eval_per_prompt=4, norm_per_prompt=8, bon_prompts=32, bon_max_n=64, bon_pool_factor=1, batch_size=64),
         help="How proxy, gold and KL are measured.")
     rl: RLConfig = setting(factory=lambda: RLConfig(steps=50, learning_rate=1e-6, eval_every=10, max_new_tokens=64),
                            help="GRPO against the proxy (rl.max_new_tokens and rl.device follow max_new_tokens "
@@ -138,7 +138,7 @@ class CheckpointsLab(RLHFLab):
                "smoke": Preset(lambda: _smoke_config(), "seconds: tiny random models made on the spot")}
     flags = {"policy": "policy", "proxy-rm": "proxy_rm", "gold-rm": "gold_rm", "prompts": "prompts",
              "device": "device", "dtype": "dtype", "max-new-tokens": "max_new_tokens",
-             "n-max": "measure.bon_pool", "rl-steps": "rl.steps", "beta": "rl.beta",
+             "n-max": "measure.bon_max_n", "rl-steps": "rl.steps", "beta": "rl.beta",
              "learning-rate": "rl.learning_rate"}
     outputs = ("curves.csv", "fits.json", "overoptimization.png", "report.md")
     headlines = {}  # your checkpoints: the curves are the result
@@ -187,7 +187,7 @@ def _smoke_config() -> CheckpointConfig:
     root = random_checkpoints(cache_root() / "checkpoints-smoke")
     return CheckpointConfig(policy=str(root / "policy"), proxy_rm=str(root / "proxy"), prompts=str(root / "prompts.jsonl"),
                             gold_rm=str(root / "gold"), max_new_tokens=8,
-                            measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_pool=4,
+                            measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_max_n=4, bon_pool_factor=1,
                                                   batch_size=16),
                             rl=RLConfig(steps=2, learning_rate=1e-6, eval_every=1, prompts_per_step=2,
                                         num_generations=2))

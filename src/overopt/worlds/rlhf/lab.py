@@ -60,7 +60,7 @@ PRESETS = {
         preset="smoke",
         reference=ReferenceConfig(policy=TinyConfig(hidden_size=32, num_layers=1), corpus_size=2000, epochs=1),
         reward_model=RewardModelConfig(size=TinyConfig(hidden_size=32, num_layers=1), pairs=400, epochs=1),
-        measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_pool=64),
+        measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_max_n=64, bon_pool_factor=1),
         rl=RLConfig(steps=6, learning_rate=1e-3, eval_every=2, prompts_per_step=2, num_generations=4)),
         "seconds; checks that the lab runs, too small to show the curves"),
 }
@@ -140,7 +140,7 @@ class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
     title = "Gao et al.'s curves: gold rises, peaks and falls vs sqrt(KL) under best-of-n and RL"
     Config = RLHFLabConfig
     presets = PRESETS
-    flags = {"n-max": "measure.bon_pool", "rl-steps": "rl.steps", "beta": "rl.beta",
+    flags = {"n-max": "measure.bon_max_n", "rl-steps": "rl.steps", "beta": "rl.beta",
              "learning-rate": "rl.learning_rate"}
     outputs = ("curves.csv", "fits.json", "overoptimization.png", "report.md")
     curve_index = ("sweep", "variant", "method", "setting", "step")
