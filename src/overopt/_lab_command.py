@@ -24,7 +24,7 @@ def lab_command(lab: Lab, *, mode: Lab | None = None):
     """The typer command for `lab`. With `mode`, the command runs `mode` instead when any flag that only
     `mode` declares is given (the RLHF lab's checkpoint mode: `--policy ...`)."""
     labs = [lab] if mode is None else [lab, mode]
-    params = _builtin_params(lab, mode)
+    params = _builtin_params(lab)
     seen: set[str] = set()
     for each in labs:
         for flag, key in each.flags.items():
@@ -68,7 +68,7 @@ def _escape(text: str) -> str:
     return text.replace("[", "\\[")
 
 
-def _builtin_params(lab: Lab, mode: Lab | None) -> list[inspect.Parameter]:
+def _builtin_params(lab: Lab) -> list[inspect.Parameter]:
     presets = "; ".join(f"'{name}': {p.help}" for name, p in lab.presets.items())
 
     def opt(name: str, annotation: Any, default: Any) -> inspect.Parameter:

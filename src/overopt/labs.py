@@ -11,9 +11,10 @@ set these in every lab:
   the lab runs, too small to show its effect;
 - `flags`: the command-line flags besides `--preset/--seed/--out/--set`: flag name -> dotted setting key;
 - `outputs`: the files every finished run folder holds besides config.json, status.json and summary.json;
-- for `overopt sweep`: `curve_index` (the curves.csv columns that identify a point across seeds), `curve_x`
-  and `curve_y` (the columns its figures draw, y with a band across seeds) and `headlines` (dotted keys of
-  summary.json -> what each means; the statistics the sweep reports with intervals);
+- for `overopt sweep`: `curve_index` (the curves.csv columns that identify a point across seeds; its figures
+  draw one line per value of the index columns other than `step` and `setting`), `curve_x` and `curve_y` (the
+  columns they draw, y with a band across seeds) and `headlines` (dotted keys of summary.json -> what each
+  means; the statistics the sweep reports with intervals);
 
 and implement:
 
