@@ -41,7 +41,10 @@ def test_mitigations_lab_keeps_the_contract_and_writes_every_output(tmp_path, on
     assert mon["stop_step"] in (0, 2, 4, 6)
     assert mon == result.monitor
     summary = json.loads((out / "summary.json").read_text())
-    assert set(summary) == {"info", "rows", "monitor"}
+    assert set(summary) == {"info", "rows", "monitor", "drop_vs_single"}
+    for r in summary["rows"]:  # the headline table restates each row's ratio
+        if r["method"] != "monitor":
+            assert summary["drop_vs_single"][r["optimizer"]][r["method"]] == r["drop_vs_single"]
     assert len(summary["info"]["rm"]["member_held_out_accuracy"]) == 2
     curves = list(csv.DictReader(open(out / "curves.csv")))
     assert {"test_rm", "ens_wco", "gold", "optimized"} <= set(curves[0])

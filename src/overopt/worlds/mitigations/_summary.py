@@ -61,7 +61,7 @@ def monitor_summary(result: MonitorResult | None, stopped: dict | None, single: 
            "stopped_gold": None, "peak_gold": peak["gold"], "final_gold": single[-1]["gold"],
            "final_step": single[-1]["step"]}
     if result is None:
-        return out
+        return {**out, "kl_ratio": None, "gold_ratio": None}
     out.update(stop_step=result.stop_step, stop_kl=result.stop_kl, triggered_step=result.triggered_step,
                reasons=result.reasons, predicted_peak_sqrt_kl=result.predicted_peak_sqrt_kl,
                predicted_peak_step=result.predicted_peak_step, monitor_seconds=result.seconds,
@@ -76,4 +76,6 @@ def monitor_summary(result: MonitorResult | None, stopped: dict | None, single: 
     if out["stopped_gold"] is not None and peak["gold"] > 0:
         out["gold_ratio"] = out["stopped_gold"] / peak["gold"]
         out["gold_at_least_90pct"] = out["gold_ratio"] >= 0.9
+    out.setdefault("kl_ratio", None)  # undefined (no kept checkpoint, or a peak at or below 0): None
+    out.setdefault("gold_ratio", None)
     return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in out.items()}

@@ -204,10 +204,14 @@ def verdict(rows, monitor: dict) -> list[str]:
         out.append(f"- Monitor: kept step {monitor['stop_step']} at KL {fmt(monitor['stop_kl'])} = "
                    f"{100 * monitor['kl_ratio']:.0f}% of the gold peak's KL {fmt(monitor['gold_peak_kl'])} (step "
                    f"{monitor['gold_peak_step']}; target within ±20%: **{'met' if monitor['kl_within_20pct'] else 'missed'}**); "
-                   f"its gold {fmt(monitor['stopped_gold'])} = {100 * monitor.get('gold_ratio', float('nan')):.0f}% of "
+                   f"its gold {fmt(monitor['stopped_gold'])} = {_percent(monitor.get('gold_ratio'))} of "
                    f"the peak {fmt(monitor['peak_gold'])} (target ≥ 90%: "
                    f"**{'met' if monitor.get('gold_at_least_90pct') else 'missed'}**).")
     return out + [""]
+
+
+def _percent(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{100 * ratio:.0f}%"
 
 
 HONEST_NOTES = """## How to read this (and what differs from the papers)
