@@ -21,6 +21,15 @@ def pyplot():
     return plt
 
 
+def save_figure(fig, path: Path, title: str | None = None, dpi: int = 110) -> None:
+    """Title, tighten, write and close a figure."""
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    pyplot().close(fig)
+
+
 def _xy(points: Sequence[dict], key: str) -> tuple[np.ndarray, np.ndarray]:
     pts = sorted((p for p in points if p.get(key) is not None), key=lambda p: p["sqrt_kl"])
     return np.array([p["sqrt_kl"] for p in pts]), np.array([p[key] for p in pts])

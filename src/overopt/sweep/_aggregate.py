@@ -97,7 +97,7 @@ def write_curve_bands(path: Path, point: tuple, rows: list[dict[str, Any]], lab:
 
 def plot_bands(lab: Lab, rows: list[dict[str, Any]], path: Path, title: str, max_series: int = 12) -> None:
     """One panel per curve_y: each series' mean against the mean of curve_x, with its band across seeds."""
-    from overopt.report.plots import pyplot
+    from overopt.report.plots import pyplot, save_figure
 
     plt = pyplot()
     series_keys = [c for c in lab.curve_index if c not in ("step", "setting")]
@@ -120,10 +120,7 @@ def plot_bands(lab: Lab, rows: list[dict[str, Any]], path: Path, title: str, max
         ax.set_ylabel(f"{y}: mean and 95% bootstrap band")
         ax.grid(alpha=0.25)
         ax.legend(fontsize=7)
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, title)
 
 
 def _fmt(v: Any) -> Any:

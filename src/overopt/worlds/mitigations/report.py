@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from overopt.report.markdown import fmt, table
-from overopt.report.plots import pyplot
+from overopt.report.plots import pyplot, save_figure
 from overopt.runs import RunDir
 
 if TYPE_CHECKING:
@@ -54,10 +54,7 @@ def plot_ensembles(points, path: Path, title: str) -> None:
     ax.set_ylabel("gold (z)")
     ax.grid(alpha=0.25)
     ax.legend(fontsize=7)
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, title)
 
 
 def plot_kl_sweep(points, betas, path: Path, title: str) -> None:
@@ -81,10 +78,7 @@ def plot_kl_sweep(points, betas, path: Path, title: str) -> None:
         ax.set_ylabel("z-score")
         ax.grid(alpha=0.25)
         ax.legend(fontsize=7, ncol=2)
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, title)
 
 
 def plot_monitor(points, history: list[dict], monitor: dict, path: Path, title: str) -> None:
@@ -125,10 +119,7 @@ def plot_monitor(points, history: list[dict], monitor: dict, path: Path, title: 
     ax.set_title("gold-free signals")
     ax.grid(alpha=0.25)
     ax.legend(fontsize=7, loc="upper left")
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, title)
 
 
 def write_report(run: RunDir, result: MitigationsResult) -> None:
