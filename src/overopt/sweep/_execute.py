@@ -7,6 +7,7 @@ fails is retried once; a second failure is recorded with its error.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -83,7 +84,7 @@ def run_ray(specs: list[RunSpec], args: dict[str, Any], root: Path, on_done: OnD
         raise DependencyMissing(f"{RAY_HINT} ({exc})") from None
     threads = args["threads"]
     ray.init(address=address, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True,
-             configure_logging=False)
+             configure_logging=True, logging_level=logging.ERROR)  # Ray's own notices stay out of the terminal
     try:
         cpus = int(ray.cluster_resources().get("CPU", 1))
         task = ray.remote(num_cpus=threads, max_retries=0)(run_one)
