@@ -64,7 +64,7 @@ def _register() -> None:
 _register()
 
 
-def _quiet_libraries() -> None:
+def quiet_libraries() -> None:
     """overopt shows its own progress; silence the libraries' bars, info logs and deprecation chatter."""
     import os
     import warnings
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
 
     Commands signal other exit codes with `raise typer.Exit(code)`.
     """
-    _quiet_libraries()
+    quiet_libraries()
     try:
         app(args=argv)  # standalone: usage errors print click's message and exit 2
     except OveroptError as exc:

@@ -27,9 +27,10 @@ OnDone = Callable[[RunSpec, Outcome], None]
 
 def run_one(lab: str, preset: str | None, settings: tuple[str, ...], seed: int, out: str, threads: int) -> Outcome:
     """Run one lab run in this process; never raises (the error is returned in the outcome)."""
+    from overopt.cli import quiet_libraries
+
     os.environ["OVEROPT_THREADS"] = str(threads)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    quiet_libraries()  # a worker is a fresh interpreter: the same quiet as the command line
     started = time.perf_counter()
     try:
         from overopt.configs import apply_settings
