@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 import typer
 
-from overopt.configs import apply_settings, describe_settings, field_for, parse_value
+from overopt.configs import apply_settings, assign, describe_settings, field_for
 from overopt.errors import ConfigError
 from overopt.labs import Lab
 
@@ -143,9 +143,7 @@ def _apply_flags(lab: Lab, config: Any, values: dict[str, Any]) -> None:
             continue
         if flag not in lab.flags:
             raise ConfigError(f"--{flag} does not apply to `overopt lab {lab.name}`")
-        holder, f, tp = field_for(config, lab.flags[flag])
-        text = ",".join(value) if isinstance(value, list) else str(value)
-        setattr(holder, f.name, value if isinstance(value, bool) else parse_value(text, tp, f"--{flag}"))
+        assign(config, lab.flags[flag], ",".join(value) if isinstance(value, list) else value, f"--{flag}")
 
 
 def _print_settings(lab: Lab, config: Any) -> None:

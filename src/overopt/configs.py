@@ -22,7 +22,7 @@ from typing import Any
 
 from overopt.errors import ConfigError
 
-__all__ = ["setting", "check", "check_positive", "validate", "apply_settings", "describe_settings", "field_for",
+__all__ = ["setting", "check", "check_positive", "validate", "apply_settings", "assign", "describe_settings", "field_for",
            "parse_value"]
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -111,12 +111,17 @@ def apply_settings(config: Any, assignments: list[str]) -> Any:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"--set expects key=value, got {item!r}")
-        key = key.strip()
-        holder, f, tp = field_for(config, key)
-        if dataclasses.is_dataclass(getattr(holder, f.name)):
-            raise ConfigError(f"{key} is a group of settings; set one of its keys, e.g. {key}.<name>=...")
-        setattr(holder, f.name, parse_value(text.strip(), tp, key))
+        assign(config, key.strip(), text.strip())
     return validate(config)
+
+
+def assign(config: Any, key: str, value: Any, label: str | None = None) -> None:
+    """Set the setting `key` (dotted) of `config`: a string is parsed for its type (errors name `label`, default
+    the key); a bool is taken as it is. Does not validate."""
+    holder, f, tp = field_for(config, key)
+    if dataclasses.is_dataclass(getattr(holder, f.name)):
+        raise ConfigError(f"{key} is a group of settings; set one of its keys, e.g. {key}.<name>=...")
+    setattr(holder, f.name, value if isinstance(value, bool) else parse_value(value, tp, label or key))
 
 
 def describe_settings(config: Any, prefix: str = "") -> list[tuple[str, Any, str]]:

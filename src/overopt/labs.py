@@ -47,7 +47,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from overopt.configs import describe_settings, field_for, validate
 from overopt.errors import ConfigError
 from overopt.progress import SILENT, Progress, progress_bars
-from overopt.runs import RunDir, start_run
+from overopt.runs import RunDir, start_run, to_jsonable
 
 __all__ = ["Lab", "Preset", "Result", "run_lab", "check_lab", "LABS", "get_lab", "MAX_SEED", "flatten_summary"]
 
@@ -194,7 +194,7 @@ def _check_run_folder(lab: Lab, result: Result, path: Path, seed: int) -> None:
     status = json.loads((path / "status.json").read_text())
     assert status["state"] == "complete", f"{lab.name}: status.json says {status['state']!r}"
     written = json.dumps(json.loads((path / "summary.json").read_text()), sort_keys=True)
-    assert written == json.dumps(_jsonable(result.summary), sort_keys=True), \
+    assert written == json.dumps(to_jsonable(result.summary), sort_keys=True), \
         f"{lab.name}: summary.json differs from the result's summary"
     for name in lab.outputs:
         assert (path / name).is_file() and (path / name).stat().st_size > 0, f"{lab.name}: no {name} in the run folder"
@@ -230,8 +230,3 @@ def flatten_summary(summary: dict[str, Any], prefix: str = "") -> dict[str, floa
             out[name] = float(value)
     return out
 
-
-def _jsonable(obj: Any) -> Any:
-    from overopt.runs import to_jsonable
-
-    return to_jsonable(obj)
