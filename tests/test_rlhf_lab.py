@@ -32,7 +32,8 @@ def test_tiny_lab_writes_a_complete_run_folder(tiny_run):
     assert config["seed"] == 3 and config["config"]["preset"] == "smoke"
     assert {"torch", "transformers", "trl", "python"} <= set(config["versions"])
     rows = list(csv.DictReader(open(tiny_run / "curves.csv")))
-    assert {"method", "setting", "step", "kl", "sqrt_kl", "proxy", "gold"} <= set(rows[0])
+    assert {"method", "setting", "step", "kl", "sqrt_kl", "proxy", "gold", "implicit_margin"} <= set(rows[0])
+    assert {r["method"] for r in rows} == {"bon", "rl", "dpo"}
     bon = [r for r in rows if r["method"] == "bon"]
     rl = [r for r in rows if r["method"] == "rl"]
     assert [int(r["setting"]) for r in bon] == [1, 2, 4, 8, 16, 32, 64]
@@ -43,7 +44,7 @@ def test_tiny_lab_writes_a_complete_run_folder(tiny_run):
     proxies = [float(r["proxy"]) for r in bon]
     assert all(b >= a - 1e-9 for a, b in zip(proxies, proxies[1:]))
     fits = json.loads((tiny_run / "fits.json").read_text())
-    assert set(fits) == {"bon", "rl"} and all("r2" in f for f in fits.values())
+    assert set(fits) == {"bon", "rl", "dpo"} and all("r2" in f for f in fits.values())
     assert "![proxy and gold vs sqrt KL](overoptimization.png)" in (tiny_run / "report.md").read_text()
 
 

@@ -70,6 +70,8 @@ def quiet_libraries() -> None:
     import warnings
 
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")  # TRL's dataset preparation
+    os.environ.setdefault("TQDM_DISABLE", "1")  # read when tqdm is imported: TRL's reference log-prob pass
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the hub: everything is local
     warnings.filterwarnings("ignore", category=FutureWarning)

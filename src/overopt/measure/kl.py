@@ -37,3 +37,16 @@ def sequence_kl(policy, reference, samples: Samples, *, batch_size: int = 512) -
         per_token = (lp.exp() * (lp - lq)).sum(-1)
         out.append((per_token * samples.completion_mask[rows]).sum(-1))
     return torch.cat(out)
+
+
+@torch.no_grad()
+def completion_log_prob(model, samples: Samples, *, batch_size: int = 512) -> torch.Tensor:
+    """log π(completion | prompt) of each row of `samples`, summed over the completion's tokens."""
+    out = []
+    for start in range(0, len(samples), batch_size):
+        rows = slice(start, start + batch_size)
+        lp = _log_probs(model, samples, rows)
+        ids = samples.completion_ids[rows]
+        token_lp = lp.gather(-1, ids.unsqueeze(-1)).squeeze(-1)
+        out.append((token_lp * samples.completion_mask[rows]).sum(-1))
+    return torch.cat(out)

@@ -15,11 +15,14 @@ import numpy as np
 
 from overopt.configs import check, check_positive, setting
 from overopt.errors import ConfigError
+from overopt.optimize.dpo import DirectAlignmentConfig
 from overopt.optimize.rl import RLConfig
 from overopt.progress import SILENT, Task
 from overopt.rewards.base import Scorer, ZScore
+from overopt.rewards.reward_model import PreferencePairs
 
-CURVE_COLUMNS = ["method", "setting", "step", "kl", "sqrt_kl", "proxy", "gold", "length", "sweep", "variant"]
+CURVE_COLUMNS = ["method", "setting", "step", "kl", "sqrt_kl", "proxy", "gold", "length", "implicit_margin",
+                 "sweep", "variant"]
 
 
 @dataclass
@@ -149,4 +152,35 @@ def train_and_measure_rl(setup: OptimizationSetup, rl: RLConfig, z: dict[str, ZS
 
     train_grpo(setup.load_policy(), setup.tokenizer, reward or setup.proxy, setup.train_prompts, rl,
                seed=seed, on_eval=on_eval, task=task, extra_callbacks=extra_callbacks)
+    return points
+
+
+def train_and_measure_dpo(setup: OptimizationSetup, pairs: PreferencePairs, cfg: DirectAlignmentConfig,
+                          z: dict[str, ZScore], mcfg: MeasureConfig, *, loss: str, beta: float, seed: int,
+                          on_point: Callable[[dict], None] | None = None, task: Task = SILENT) -> list[dict]:
+    """Train a fresh policy with DPO or IPO (`loss`) at `beta` on `pairs` (TRL's convention: prompt + chosen is
+    the text); return (and hand to `on_point`) a curve point at step 0, every `cfg.eval_every` steps and at the
+    end: KL, proxy and gold on fresh samples as for RL, plus the implicit reward margin on the first
+    `cfg.margin_pairs` pairs."""
+    from overopt.measure.evaluate import PolicyEvaluator
+    from overopt.measure.implicit import ImplicitMargin
+    from overopt.optimize.dpo import train_dpo
+
+    evaluator = PolicyEvaluator(setup.reference, setup.tokenizer, setup.eval_prompts, setup.scorers(), z,
+                                per_prompt=mcfg.eval_per_prompt, max_new_tokens=setup.max_new_tokens,
+                                seed=seed + 41, batch_size=mcfg.batch_size)
+    k = min(cfg.margin_pairs, len(pairs))
+    margin = ImplicitMargin.build(setup.reference, setup.tokenizer, pairs.prompts[:k], pairs.chosen[:k],
+                                  pairs.rejected[:k], batch_size=mcfg.batch_size)
+    points: list[dict] = []
+
+    def on_eval(step: int, model) -> None:
+        m = margin(model, beta)
+        points.append({"method": loss, "setting": beta, "step": step, **evaluator(model),
+                       "implicit_margin": m["implicit_margin"]})
+        if on_point is not None:
+            on_point(points[-1])
+
+    train_dpo(setup.load_policy(), setup.tokenizer, pairs, cfg, loss=loss, beta=beta, seed=seed,
+              on_eval=on_eval, task=task)
     return points

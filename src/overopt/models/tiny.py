@@ -143,7 +143,7 @@ def train_causal_lm(model, tokenizer, texts: Sequence[str], *, epochs: int = 1, 
 
 
 def random_checkpoints(root: Path, *, seed: int = 0) -> Path:
-    """Save tiny random checkpoints under `root` (policy/, proxy/, gold/ and prompts.jsonl), once.
+    """Save tiny random checkpoints under `root` (policy/, proxy/, gold/, prompts.jsonl and pairs.jsonl), once.
 
     They have the shape of a user's own run (causal LM, two 1-label sequence classifiers, a JSONL prompts
     file), so the checkpoint mode can be smoke-tested anywhere; what they say is noise.
@@ -155,7 +155,7 @@ def random_checkpoints(root: Path, *, seed: int = 0) -> Path:
     from transformers import LlamaConfig, LlamaForCausalLM, LlamaForSequenceClassification
 
     root = Path(root)
-    if (root / "prompts.jsonl").is_file():
+    if (root / "pairs.jsonl").is_file():  # written last
         return root
     tok = word_tokenizer([f"w{i}" for i in range(20)])
     common = dict(vocab_size=len(tok), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
@@ -171,4 +171,7 @@ def random_checkpoints(root: Path, *, seed: int = 0) -> Path:
         tok.save_pretrained(root / name)
     lines = "".join(json.dumps({"prompt": f"<bos> w{i} w{i + 1}"}) + "\n" for i in range(10))
     (root / "prompts.jsonl").write_text(lines)
+    pairs = [{"prompt": f"<bos> w{i % 10} w{i % 10 + 1}", "chosen": f" w{i % 7} w{i % 5 + 10}",
+              "rejected": f" w{i % 3 + 15}"} for i in range(24)]
+    (root / "pairs.jsonl").write_text("".join(json.dumps(p) + "\n" for p in pairs))
     return root

@@ -83,3 +83,27 @@ def sample(model, tokenizer, prompts: Sequence[str], *, per_prompt: int, max_new
 def cat_left_padded(parts: list[torch.Tensor], value: int) -> torch.Tensor:
     width = max(p.shape[1] for p in parts)
     return torch.cat([torch.nn.functional.pad(p, (width - p.shape[1], 0), value=value) for p in parts])
+
+
+def encode(tokenizer, prompts: Sequence[str], completions: Sequence[str]) -> Samples:
+    """Given prompt + completion texts as Samples (no sampling). As TRL's DPOTrainer does, prompt + completion is
+    tokenized as one text and the completion is what follows the tokenized prompt; an EOS is appended if missing."""
+    pad_id, eos_id = tokenizer.pad_token_id, tokenizer.eos_token_id
+    p_rows, c_rows = [], []
+    for p, c in zip(prompts, completions):
+        p_ids = tokenizer(p, add_special_tokens=False)["input_ids"]
+        full = tokenizer(p + c, add_special_tokens=False)["input_ids"]
+        cut = next((i for i, (a, b) in enumerate(zip(p_ids, full)) if a != b), min(len(p_ids), len(full)))
+        comp = full[cut:]
+        if not comp or comp[-1] != eos_id:
+            comp = comp + [eos_id]
+        p_rows.append(torch.tensor(p_ids[:cut], dtype=torch.long))
+        c_rows.append(torch.tensor(comp, dtype=torch.long))
+    p_width, c_width = max(len(r) for r in p_rows), max(len(r) for r in c_rows)
+    prompt_ids = torch.stack([torch.nn.functional.pad(r, (p_width - len(r), 0), value=pad_id) for r in p_rows])
+    prompt_mask = torch.stack([torch.nn.functional.pad(torch.ones_like(r), (p_width - len(r), 0)) for r in p_rows])
+    completion_ids = torch.stack([torch.nn.functional.pad(r, (0, c_width - len(r)), value=pad_id) for r in c_rows])
+    completion_mask_ = torch.stack([torch.nn.functional.pad(torch.ones_like(r), (0, c_width - len(r)))
+                                    for r in c_rows])
+    texts = [c.strip() for c in completions]
+    return Samples(list(prompts), texts, prompt_ids, prompt_mask, completion_ids, completion_mask_)

@@ -9,7 +9,7 @@ import numpy as np
 
 from overopt.measure.fits import GaoFit
 
-METHOD_TITLES = {"bon": "best-of-n", "rl": "RL (GRPO)"}
+METHOD_TITLES = {"bon": "best-of-n", "rl": "RL (GRPO)", "dpo": "DPO", "ipo": "IPO"}
 
 
 def pyplot():

@@ -2,7 +2,8 @@
 
 policy: a causal LM folder (model + tokenizer); proxy (and optional gold) RM: sequence-classification
 folders with a scalar head; prompts: JSONL, one `{"prompt": "..."}` per line. The reward models score
-`prompt + completion` as TRL does. Without a gold RM only proxy and KL are measured.
+`prompt + completion` as TRL does. Without a gold RM only proxy and KL are measured. With preference
+pairs (JSONL, `{"prompt", "chosen", "rejected"}`), DPO/IPO runs are measured on the same axes.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from typing import Any
 from overopt.configs import check, setting
 from overopt.errors import InputError
 from overopt.labs import Preset
+from overopt.measure.fits import fit_points
 from overopt.measure.overoptimization import CURVE_COLUMNS, MeasureConfig, OptimizationSetup
+from overopt.optimize.dpo import DirectAlignmentConfig
 from overopt.optimize.rl import RLConfig
+from overopt.rewards.reward_model import PreferencePairs
 from overopt.progress import Progress
 from overopt.runs import RunDir
-from overopt.worlds.rlhf.lab import RLHFLab, RLHFResult
+from overopt.worlds.rlhf.lab import RLHFLab, RLHFResult, direct_alignment_summary
 
 DTYPES = ("float32", "bfloat16", "float16")
 
@@ -44,12 +48,19 @@ class CheckpointConfig:
     rl: RLConfig = setting(factory=lambda: RLConfig(steps=50, learning_rate=1e-6, eval_every=10, max_new_tokens=64),
                            help="GRPO against the proxy (rl.max_new_tokens and rl.device follow max_new_tokens "
                            "and device).")
+    dpo_pairs: str | None = setting(None, 'Optional JSONL of preference pairs, one {"prompt", "chosen", '
+                                    '"rejected"} per line (prompt + chosen is the chosen text, as in TRL): adds '
+                                    'DPO/IPO runs from your policy, measured like RL.')
+    dpo: DirectAlignmentConfig = setting(factory=lambda: DirectAlignmentConfig(
+        steps=100, betas=[0.1], learning_rate=5e-7, batch_size=8, eval_every=10, margin_pairs=64),
+        help="DPO/IPO on --dpo-pairs (dpo.device follows device).")
 
     def __post_init__(self) -> None:
         check(self.dtype in DTYPES, f"unknown dtype {self.dtype!r} (expected one of {', '.join(DTYPES)})")
         check(self.max_new_tokens >= 1, f"max_new_tokens must be a positive integer, got {self.max_new_tokens}")
         check(0 < self.eval_fraction < 1, f"eval_fraction must be between 0 and 1, got {self.eval_fraction}")
         self.rl.max_new_tokens, self.rl.device = self.max_new_tokens, self.device
+        self.dpo.device = self.device
 
 
 def read_prompts(path: str | Path) -> list[str]:
@@ -74,6 +85,33 @@ def read_prompts(path: str | Path) -> list[str]:
     return prompts
 
 
+def read_pairs(path: str | Path) -> PreferencePairs:
+    """Preference pairs from JSONL (`{"prompt", "chosen", "rejected"}`, non-empty strings); a bad line is an
+    InputError naming file:line."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("preference pairs file not found", path=p)
+    pairs = PreferencePairs([], [], [])
+    with open(p, "rb") as fh:
+        for i, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise InputError(f"not a JSON line ({exc})", path=p, line=i) from None
+            keys = ("prompt", "chosen", "rejected")
+            if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row[k] for k in keys):
+                raise InputError('expected an object with non-empty strings "prompt", "chosen" and "rejected"',
+                                 path=p, line=i)
+            pairs.prompts.append(row["prompt"])
+            pairs.chosen.append(row["chosen"])
+            pairs.rejected.append(row["rejected"])
+    if not pairs.prompts:
+        raise InputError("no preference pairs in file", path=p)
+    return pairs
+
+
 def _model_dir(path: str, what: str) -> Path:
     p = Path(path)
     if not p.is_dir():
@@ -94,6 +132,8 @@ def check_inputs(cfg: CheckpointConfig) -> list[str]:
     _model_dir(cfg.proxy_rm, "proxy reward model")
     if cfg.gold_rm is not None:
         _model_dir(cfg.gold_rm, "gold reward model")
+    if cfg.dpo_pairs is not None:
+        read_pairs(cfg.dpo_pairs)
     return read_prompts(cfg.prompts)
 
 
@@ -139,7 +179,7 @@ class CheckpointsLab(RLHFLab):
     flags = {"policy": "policy", "proxy-rm": "proxy_rm", "gold-rm": "gold_rm", "prompts": "prompts",
              "device": "device", "dtype": "dtype", "max-new-tokens": "max_new_tokens",
              "n-max": "measure.bon_max_n", "rl-steps": "rl.steps", "beta": "rl.beta",
-             "learning-rate": "rl.learning_rate"}
+             "learning-rate": "rl.learning_rate", "dpo-pairs": "dpo_pairs", "dpo-steps": "dpo.steps"}
     outputs = ("curves.csv", "fits.json", "overoptimization.png", "report.md")
     headlines = {}  # your checkpoints: the curves are the result
 
@@ -148,7 +188,7 @@ class CheckpointsLab(RLHFLab):
 
     def run(self, config: CheckpointConfig, seed: int, run_dir: RunDir, progress: Progress) -> RLHFResult:
         from overopt.measure.overoptimization import (measure_best_of_n, normalizers, sample_bon_pool,
-                                                      train_and_measure_rl)
+                                                      train_and_measure_dpo, train_and_measure_rl)
 
         curves = run_dir.csv("curves.csv", CURVE_COLUMNS)
         points: list[dict[str, Any]] = []
@@ -170,12 +210,19 @@ class CheckpointsLab(RLHFLab):
         if config.rl.steps > 0:
             train_and_measure_rl(setup, config.rl, z, mcfg, seed=seed, on_point=record,
                                  task=progress.task(f"GRPO β={config.rl.beta}", total=config.rl.steps))
+        if config.dpo_pairs is not None and config.dpo.steps > 0:
+            pairs = read_pairs(config.dpo_pairs)
+            for loss, beta in config.dpo.runs():
+                train_and_measure_dpo(setup, pairs, config.dpo, z, mcfg, loss=loss, beta=beta, seed=seed,
+                                      on_point=record, task=progress.task(f"{loss.upper()} β={beta}",
+                                                                          total=config.dpo.steps))
         curves.close()
         notes = [] if setup.eval_prompts is not setup.train_prompts else [
             "Note: fewer than 8 prompts, so RL trained on the same prompts it was measured on."]
         if setup.gold is None:
             notes.append("No gold reward model was given: proxy and KL only, no Gao fits.")
-        return RLHFResult(summary={}, points=points, notes=notes,
+        summary = direct_alignment_summary(points, fit_points(points))
+        return RLHFResult(summary=summary, points=points, notes=notes,
                           title=f"Over-optimization of {Path(config.policy).name} against {Path(config.proxy_rm).name}")
 
 
@@ -186,11 +233,13 @@ def _smoke_config() -> CheckpointConfig:
 
     root = random_checkpoints(cache_root() / "checkpoints-smoke")
     return CheckpointConfig(policy=str(root / "policy"), proxy_rm=str(root / "proxy"), prompts=str(root / "prompts.jsonl"),
-                            gold_rm=str(root / "gold"), max_new_tokens=8,
+                            gold_rm=str(root / "gold"), max_new_tokens=8, dpo_pairs=str(root / "pairs.jsonl"),
                             measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_max_n=4, bon_pool_factor=1,
                                                   batch_size=16),
                             rl=RLConfig(steps=2, learning_rate=1e-6, eval_every=1, prompts_per_step=2,
-                                        num_generations=2))
+                                        num_generations=2),
+                            dpo=DirectAlignmentConfig(steps=2, betas=[0.1], batch_size=4, eval_every=1,
+                                                      margin_pairs=8))
 
 
 CHECKPOINTS_LAB = CheckpointsLab()

@@ -1,8 +1,9 @@
 """The RLHF over-optimization lab: Gao et al.'s curves, end to end on a CPU.
 
 reference policy (SFT, cached) -> gold-labeled preference pairs with label noise -> proxy RM
-(Bradley-Terry) -> best-of-n from one pool and GRPO against the proxy -> proxy and gold vs sqrt(KL)
--> Gao fits -> plots and report. `full` adds sweeps over RM size, RM data size and the KL penalty.
+(Bradley-Terry) -> best-of-n from one pool, GRPO against the proxy, and DPO/IPO on the proxy's own pairs
+-> proxy and gold vs sqrt(KL) -> Gao fits -> plots and report. `full` adds sweeps over RM size, RM data
+size and the KL penalty, and more β values and IPO for direct alignment.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from overopt.configs import check, setting
 from overopt.labs import Lab, Preset, Result
 from overopt.measure.fits import fit_points, main_points
 from overopt.measure.overoptimization import (CURVE_COLUMNS, MeasureConfig, OptimizationSetup, measure_best_of_n,
-                                              normalizers, sample_bon_pool, train_and_measure_rl)
+                                              normalizers, sample_bon_pool, train_and_measure_dpo,
+                                              train_and_measure_rl)
 from overopt.models.tiny import TinyConfig
+from overopt.optimize.dpo import DirectAlignmentConfig, spaced_pairs
 from overopt.optimize.rl import RLConfig
 from overopt.progress import Progress
 from overopt.rewards.reward_model import RewardModelConfig
@@ -47,6 +50,9 @@ class RLHFLabConfig:
     measure: MeasureConfig = setting(factory=MeasureConfig, help="How proxy, gold and KL are measured.")
     rl: RLConfig = setting(factory=lambda: RLConfig(steps=100, learning_rate=1e-4, eval_every=5),
                            help="GRPO against the proxy.")
+    dpo: DirectAlignmentConfig = setting(factory=lambda: DirectAlignmentConfig(
+        steps=300, betas=[0.01, 0.1], learning_rate=3e-5, eval_every=15),
+        help="Direct alignment (DPO/IPO) on the proxy RM's training pairs, no reward model.")
     sweeps: SweepConfig | None = setting(None, "Sweeps over RM size, RM data and β (the `full` preset).")
 
 
@@ -54,14 +60,18 @@ PRESETS = {
     "quick": Preset(lambda: RLHFLabConfig(), "minutes on a laptop CPU"),
     "full": Preset(lambda: RLHFLabConfig(
         preset="full", measure=MeasureConfig(bon_prompts=48, eval_per_prompt=16),
-        rl=RLConfig(steps=200, learning_rate=1e-4, eval_every=5), sweeps=SweepConfig()),
-        "adds sweeps over RM size, RM data size and KL coefficient β; tens of minutes"),
+        rl=RLConfig(steps=200, learning_rate=1e-4, eval_every=5), sweeps=SweepConfig(),
+        dpo=DirectAlignmentConfig(steps=300, betas=[0.01, 0.03, 0.1, 0.3, 1.0], losses=["dpo", "ipo"],
+                                  learning_rate=3e-5, eval_every=15)),
+        "adds sweeps over RM size, RM data size and KL coefficient β, and DPO and IPO at five β; tens of minutes"),
     "smoke": Preset(lambda: RLHFLabConfig(
         preset="smoke",
         reference=ReferenceConfig(policy=TinyConfig(hidden_size=32, num_layers=1), corpus_size=2000, epochs=1),
         reward_model=RewardModelConfig(size=TinyConfig(hidden_size=32, num_layers=1), pairs=400, epochs=1),
         measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_max_n=64, bon_pool_factor=1),
-        rl=RLConfig(steps=6, learning_rate=1e-3, eval_every=2, prompts_per_step=2, num_generations=4)),
+        rl=RLConfig(steps=6, learning_rate=1e-3, eval_every=2, prompts_per_step=2, num_generations=4),
+        dpo=DirectAlignmentConfig(steps=4, betas=[0.1, 1.0], learning_rate=1e-3, batch_size=16, eval_every=2,
+                                  margin_pairs=32)),
         "seconds; checks that the lab runs, too small to show the curves"),
 }
 
@@ -98,6 +108,15 @@ def _rl_curve(curves: _Curves, progress: Progress, rl: RLConfig, setup: Optimiza
                                 on_point=lambda p: curves.record(p, sweep, variant))
 
 
+def _direct_alignment(curves: _Curves, progress: Progress, cfg: RLHFLabConfig, setup: OptimizationSetup,
+                      pairs, z: dict, seed: int) -> None:
+    """One DPO/IPO run per (loss, β) from the reference policy, on the pairs the proxy RM was trained on."""
+    for loss, beta in cfg.dpo.runs():
+        task = progress.task(f"{loss.upper()} β={beta}", total=cfg.dpo.steps)
+        train_and_measure_dpo(setup, pairs, cfg.dpo, z, cfg.measure, loss=loss, beta=beta, seed=seed, task=task,
+                              on_point=curves.record)
+
+
 def _sweeps(curves: _Curves, progress: Progress, cfg: RLHFLabConfig, world: World, pool, seed: int,
             setup: OptimizationSetup, z: dict, rl_points: list[dict]) -> None:
     """The `full` preset's sweeps: a proxy per RM size and data size (best-of-n and RL each), RL per β."""
@@ -106,7 +125,7 @@ def _sweeps(curves: _Curves, progress: Progress, cfg: RLHFLabConfig, world: Worl
     rm_variants += [("rm_pairs", n, with_rm(cfg.reward_model, pairs=n)) for n in sw.rm_pairs]
     for sweep, value, rm in rm_variants:
         if rm == cfg.reward_model:  # the main run is this curve
-            for p in [p for p in curves.points if p["sweep"] == "main"]:
+            for p in [p for p in curves.points if p["sweep"] == "main" and p["method"] in ("bon", "rl")]:
                 curves.record(p, sweep, value)
             continue
         scorer, _ = train_proxy(world, rm, seed, task=progress.task(f"proxy RM [{sweep}={value}]"))
@@ -145,7 +164,7 @@ class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
     outputs = ("curves.csv", "fits.json", "overoptimization.png", "report.md")
     curve_index = ("sweep", "variant", "method", "setting", "step")
     curve_x = "sqrt_kl"
-    curve_y = ("gold", "proxy")
+    curve_y = ("gold", "proxy", "implicit_margin")
     headlines = {
         "rl_gold_drop": "RL: gold's fall from its peak to the last step (z)",
         "rl_peak_gold": "RL: peak gold (z)",
@@ -154,6 +173,10 @@ class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
         "bon_peak_n": "best-of-n: n at the gold peak",
         "bon_decline": "best-of-n: gold's fall from its peak to the largest n (z)",
         "proxy_rm_held_out_accuracy": "proxy RM: accuracy on clean held-out pairs",
+        "dpo_gold_drop": "DPO at its smallest β: gold's fall from its peak to the last step (z)",
+        "dpo_margin_gain_after_peak": "DPO at its smallest β: implicit reward margin's rise after the gold peak",
+        "dpo_peak_sqrt_kl": "DPO at its smallest β: sqrt(KL) at the gold peak",
+        "dpo_kl_falls_with_beta": "DPO: final KL falls as β grows (1 = on every β)",
     }
 
     def run(self, config: RLHFLabConfig, seed: int, run_dir: RunDir, progress: Progress) -> RLHFResult:
@@ -170,6 +193,10 @@ class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
         for p in measure_best_of_n(pool, z, cfg.measure.bon_ns):
             curves.record(p)
         rl_points = _rl_curve(curves, progress, cfg.rl, setup, z, cfg, seed) if cfg.rl.steps > 0 else []
+        if cfg.dpo.steps > 0:
+            pairs = spaced_pairs(world.pairs.subset(range(min(cfg.reward_model.pairs, len(world.pairs)))),
+                                 world.tokenizer.eos_token)
+            _direct_alignment(curves, progress, cfg, setup, pairs, z, seed)
         if cfg.sweeps is not None:
             _sweeps(curves, progress, cfg, world, pool, seed, setup, z, rl_points)
         curves.close()
@@ -191,6 +218,12 @@ class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
             typer.echo(f"RL: gold peaked at {s['rl_peak_gold']:.2f} (step {s['rl_peak_step']}) and ended at "
                        f"{s['rl_final_gold']:.2f}; proxy went from {s['rl_proxy_at_gold_peak']:.2f} to "
                        f"{s['rl_final_proxy']:.2f} (z-scores).", err=True)
+        for name, run in s.get("direct_alignment", {}).items():
+            if "peak_gold" in run:
+                loss, beta = name.split(" ", 1)
+                typer.echo(f"{loss.upper()} {beta}: gold peaked at {run['peak_gold']:.2f} (step {run['peak_step']}, sqrt KL "
+                           f"{run['peak_sqrt_kl']:.2f}) and ended at {run['final_gold']:.2f}; implicit margin "
+                           f"{run['margin_at_peak']:.3f} -> {run['final_margin']:.3f}.", err=True)
         typer.echo(f"done: {run_dir.path}/report.md, {run_dir.path}/overoptimization.png, "
                    f"{run_dir.path}/curves.csv", err=True)
 
@@ -213,6 +246,43 @@ def _summary(points: list[dict], rm_info: dict) -> dict:
         fit = fits["rl"]
         out.update(rl_fit_peak_sqrt_kl=fit.predicted_peak_d, rl_observed_peak_sqrt_kl=fit.observed_peak_d,
                    rl_fit_r2=fit.r2)
+    out.update(direct_alignment_summary(main_points(points), fits))
+    return out
+
+
+def direct_alignment_summary(points: list[dict], fits: dict) -> dict:
+    """Per DPO/IPO run (loss, β): where gold peaked, how far it fell, and the implicit margin then and at the
+    end. Headlines for DPO at its smallest β (the run with the widest KL budget) and whether smaller β reached
+    larger KL."""
+    runs: dict[str, dict] = {}
+    final_kl: dict[str, dict[float, float]] = {}
+    for loss in ("dpo", "ipo"):
+        for beta in sorted({p["setting"] for p in points if p["method"] == loss}):
+            pts = [p for p in points if p["method"] == loss and p["setting"] == beta]
+            last = pts[-1]
+            run = {"final_kl": last["kl"], "final_sqrt_kl": last["sqrt_kl"],
+                   "final_margin": last["implicit_margin"], "final_proxy": last["proxy"]}
+            if pts[0].get("gold") is not None:
+                peak = max(pts, key=lambda p: p["gold"])
+                run.update(peak_gold=peak["gold"], peak_step=peak["step"], peak_sqrt_kl=peak["sqrt_kl"],
+                           final_gold=last["gold"], gold_drop=peak["gold"] - last["gold"],
+                           margin_at_peak=peak["implicit_margin"],
+                           margin_gain_after_peak=last["implicit_margin"] - peak["implicit_margin"])
+            runs[f"{loss} β={beta:g}"] = run
+            final_kl.setdefault(loss, {})[beta] = last["kl"]
+    if not runs:
+        return {}
+    out: dict = {"direct_alignment": runs}
+    if "dpo" in final_kl:
+        smallest = runs[f"dpo β={min(final_kl['dpo']):g}"]
+        out.update({f"dpo_{k}": smallest[k] for k in ("gold_drop", "peak_sqrt_kl", "final_sqrt_kl",
+                                                      "margin_gain_after_peak") if k in smallest})
+    for loss, by_beta in final_kl.items():
+        kls = [by_beta[b] for b in sorted(by_beta)]
+        if len(kls) > 1:  # smaller β, larger KL: the final KL falls as β grows
+            out[f"{loss}_kl_falls_with_beta"] = all(a > b for a, b in zip(kls, kls[1:]))
+        if loss in fits:
+            out.update({f"{loss}_fit_r2": fits[loss].r2, f"{loss}_fit_peak_sqrt_kl": fits[loss].predicted_peak_d})
     return out
 
 
