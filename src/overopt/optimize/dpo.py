@@ -29,9 +29,9 @@ class DirectAlignmentConfig:
     betas: list[float] = setting(factory=lambda: [0.01], help="β values: one run per β and loss. Smaller β "
                                  "allows a larger KL from the reference.")
     losses: list[str] = setting(factory=lambda: ["dpo"], help="Losses: dpo (sigmoid) and/or ipo.")
-    learning_rate: float = setting(1e-3, "AdamW learning rate (constant).")
+    learning_rate: float = setting(3e-5, "AdamW learning rate (constant).")
     batch_size: int = setting(64, "Preference pairs per step.")
-    eval_every: int = setting(10, "Measure the policy every this many steps (and at step 0 and the end).")
+    eval_every: int = setting(20, "Measure the policy every this many steps (and at step 0 and the end).")
     margin_pairs: int = setting(256, "Training pairs on which the implicit reward margin is measured.")
     device: str = setting("cpu", "Torch device to train on, e.g. cpu, cuda, cuda:1.")
 

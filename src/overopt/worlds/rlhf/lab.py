@@ -51,7 +51,7 @@ class RLHFLabConfig:
     rl: RLConfig = setting(factory=lambda: RLConfig(steps=100, learning_rate=1e-4, eval_every=5),
                            help="GRPO against the proxy.")
     dpo: DirectAlignmentConfig = setting(factory=lambda: DirectAlignmentConfig(
-        steps=300, betas=[0.01, 0.1], learning_rate=3e-5, eval_every=15),
+        steps=300, betas=[0.01, 0.1]),
         help="Direct alignment (DPO/IPO) on the proxy RM's training pairs, no reward model.")
     sweeps: SweepConfig | None = setting(None, "Sweeps over RM size, RM data and β (the `full` preset).")
 
@@ -61,8 +61,7 @@ PRESETS = {
     "full": Preset(lambda: RLHFLabConfig(
         preset="full", measure=MeasureConfig(bon_prompts=48, eval_per_prompt=16),
         rl=RLConfig(steps=200, learning_rate=1e-4, eval_every=5), sweeps=SweepConfig(),
-        dpo=DirectAlignmentConfig(steps=300, betas=[0.01, 0.03, 0.1, 0.3, 1.0], losses=["dpo", "ipo"],
-                                  learning_rate=3e-5, eval_every=15)),
+        dpo=DirectAlignmentConfig(steps=300, betas=[0.01, 0.03, 0.1, 0.3, 1.0], losses=["dpo", "ipo"])),
         "adds sweeps over RM size, RM data size and KL coefficient β, and DPO and IPO at five β; tens of minutes"),
     "smoke": Preset(lambda: RLHFLabConfig(
         preset="smoke",
