@@ -136,3 +136,17 @@ def test_ray_gives_the_same_results_as_local_workers(local_sweep, tmp_path):
     assert on_ray["engine"].startswith("Ray (local") and on_ray["complete"] == 6
     assert on_ray["points"] == json.loads(json.dumps(local["points"]))
     assert (tmp_path / "ray" / "aggregate.csv").read_text() == (out / "aggregate.csv").read_text()
+
+
+def test_band_series_are_training_runs_or_settings_of_one_method():
+    from overopt.sweep._aggregate import _series
+    from overopt.worlds.rlhf.lab import RLHF_LAB
+
+    def row(method, setting, step):
+        return {"sweep": "main", "variant": "", "method": method, "setting": setting, "step": step}
+
+    rows = ([row("bon", str(n), "0") for n in (1, 2, 4)] + [row("rl", "0.0", str(s)) for s in (0, 5, 10)]
+            + [row("dpo", b, str(s)) for b in ("0.01", "0.1") for s in (0, 20)])
+    series = _series(RLHF_LAB, rows)
+    sizes = {" ".join(v for v in key if v and v != "main"): len(pts) for key, pts in series.items()}
+    assert sizes == {"bon": 3, "rl 0.0": 3, "dpo 0.01": 2, "dpo 0.1": 2}

@@ -65,19 +65,10 @@ def train_dpo(policy, tokenizer, pairs: PreferencePairs, cfg: DirectAlignmentCon
     in TRL's convention (prompt + chosen is the chosen text; TRL appends EOS if missing). `on_eval(step, model)`
     runs at step 0, every `eval_every` steps and at the last step. Returns the trainer."""
     from datasets import Dataset
-    from transformers import PrinterCallback, TrainerCallback
+    from transformers import PrinterCallback
     from trl import DPOConfig, DPOTrainer
 
-    class _Measure(TrainerCallback):
-        def on_train_begin(self, args, state, control, model=None, **kw):
-            if on_eval is not None:
-                on_eval(0, model)
-
-        def on_step_end(self, args, state, control, model=None, **kw):
-            step = state.global_step
-            task.update(completed=step)
-            if on_eval is not None and (step % cfg.eval_every == 0 or step == cfg.steps):
-                on_eval(step, model)
+    from overopt.optimize.rl import measuring_callback
 
     out_dir = tempfile.mkdtemp(prefix="overopt-dpo-")
     args = DPOConfig(
@@ -91,7 +82,8 @@ def train_dpo(policy, tokenizer, pairs: PreferencePairs, cfg: DirectAlignmentCon
     )
     dataset = Dataset.from_dict({"prompt": pairs.prompts, "chosen": pairs.chosen, "rejected": pairs.rejected})
     trainer = DPOTrainer(model=policy, ref_model=None, args=args, train_dataset=dataset,
-                         processing_class=tokenizer, callbacks=[_Measure()])
+                         processing_class=tokenizer,
+                         callbacks=[measuring_callback(on_eval, cfg.eval_every, cfg.steps, task)])
     trainer.remove_callback(PrinterCallback)  # overopt shows its own progress
     try:
         trainer.train()

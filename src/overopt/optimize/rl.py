@@ -48,14 +48,10 @@ def proxy_reward_function(scorer: Scorer) -> Callable:
     return reward
 
 
-def train_grpo(policy, tokenizer, reward: Scorer, train_prompts: Sequence[str], cfg: RLConfig, *,
-               seed: int, on_eval: Callable[[int, object], None] | None = None, task: Task = SILENT,
-               extra_callbacks: Sequence = ()) -> object:
-    """Optimize `policy` in place against `reward`. `on_eval(step, model)` runs at step 0 and every
-    `eval_every` steps (and at the last step); `task` shows the steps. Returns the trainer."""
-    from datasets import Dataset
-    from transformers import PrinterCallback, TrainerCallback
-    from trl import GRPOConfig, GRPOTrainer
+def measuring_callback(on_eval: Callable[[int, object], None] | None, eval_every: int, steps: int, task: Task):
+    """A TrainerCallback that shows the steps on `task` and calls `on_eval(step, model)` before the first step,
+    every `eval_every` steps and at the last one."""
+    from transformers import TrainerCallback
 
     class _Measure(TrainerCallback):
         def on_train_begin(self, args, state, control, model=None, **kw):
@@ -65,8 +61,20 @@ def train_grpo(policy, tokenizer, reward: Scorer, train_prompts: Sequence[str], 
         def on_step_end(self, args, state, control, model=None, **kw):
             step = state.global_step
             task.update(completed=step)
-            if on_eval is not None and (step % cfg.eval_every == 0 or step == cfg.steps):
+            if on_eval is not None and (step % eval_every == 0 or step == steps):
                 on_eval(step, model)
+
+    return _Measure()
+
+
+def train_grpo(policy, tokenizer, reward: Scorer, train_prompts: Sequence[str], cfg: RLConfig, *,
+               seed: int, on_eval: Callable[[int, object], None] | None = None, task: Task = SILENT,
+               extra_callbacks: Sequence = ()) -> object:
+    """Optimize `policy` in place against `reward`. `on_eval(step, model)` runs at step 0 and every
+    `eval_every` steps (and at the last step); `task` shows the steps. Returns the trainer."""
+    from datasets import Dataset
+    from transformers import PrinterCallback
+    from trl import GRPOConfig, GRPOTrainer
 
     batch = cfg.prompts_per_step * cfg.num_generations
     out_dir = tempfile.mkdtemp(prefix="overopt-grpo-")
@@ -84,7 +92,7 @@ def train_grpo(policy, tokenizer, reward: Scorer, train_prompts: Sequence[str], 
     dataset = Dataset.from_dict({"prompt": rows})
     trainer = GRPOTrainer(model=policy, reward_funcs=proxy_reward_function(reward), args=args,
                           train_dataset=dataset, processing_class=tokenizer,
-                          callbacks=[_Measure(), *extra_callbacks])
+                          callbacks=[measuring_callback(on_eval, cfg.eval_every, cfg.steps, task), *extra_callbacks])
     trainer.remove_callback(PrinterCallback)  # overopt shows its own progress
     try:
         trainer.train()

@@ -100,19 +100,18 @@ def plot_bands(lab: Lab, rows: list[dict[str, Any]], path: Path, title: str, max
     from overopt.report.plots import pyplot, save_figure
 
     plt = pyplot()
-    series_keys = [c for c in lab.curve_index if c not in ("step", "setting")]
-    series: dict[tuple, list[dict]] = {}
-    for row in rows:
-        series.setdefault(tuple(row[c] for c in series_keys), []).append(row)
+    series = _series(lab, rows)
     fig, axes = plt.subplots(1, len(lab.curve_y), figsize=(5.5 * len(lab.curve_y), 4.2), squeeze=False)
     for ax, y in zip(axes[0], lab.curve_y):
         for label, pts in list(series.items())[:max_series]:
             pts = [p for p in pts if p[f"{y}_mean"] is not None and p[f"{lab.curve_x}_mean"] is not None]
-            pts.sort(key=lambda p: p[f"{lab.curve_x}_mean"])
             if not pts:
                 continue
+            steps = {p.get("step") for p in pts}  # a training run is drawn in step order, other series along x
+            pts.sort(key=lambda p: float(p["step"]) if len(steps) > 1 else p[f"{lab.curve_x}_mean"])
             x = [p[f"{lab.curve_x}_mean"] for p in pts]
-            line = ax.plot(x, [p[f"{y}_mean"] for p in pts], "o-", ms=3, label=" ".join(v for v in label if v))[0]
+            name = " ".join(v for v in label if v and v != "main")
+            line = ax.plot(x, [p[f"{y}_mean"] for p in pts], "o-", ms=3, label=name)[0]
             if all(p[f"{y}_low"] is not None for p in pts):
                 ax.fill_between(x, [p[f"{y}_low"] for p in pts], [p[f"{y}_high"] for p in pts],
                                 color=line.get_color(), alpha=0.2)
@@ -121,6 +120,21 @@ def plot_bands(lab: Lab, rows: list[dict[str, Any]], path: Path, title: str, max
         ax.grid(alpha=0.25)
         ax.legend(fontsize=7)
     save_figure(fig, path, title)
+
+
+def _series(lab: Lab, rows: list[dict[str, Any]]) -> dict[tuple, list[dict]]:
+    """Rows that share every curve_index column but `step` form a series (a training run, e.g. RL or DPO at one
+    β); where such a series is a single point (best-of-n at one n), the points that differ only in `setting`
+    form one series instead."""
+    by_run: dict[tuple, list[dict]] = {}
+    for row in rows:
+        by_run.setdefault(tuple(row[c] if c != "step" else "" for c in lab.curve_index), []).append(row)
+    series: dict[tuple, list[dict]] = {}
+    for key, pts in by_run.items():
+        if len(pts) == 1 and "setting" in lab.curve_index:
+            key = tuple("" if c == "setting" else v for c, v in zip(lab.curve_index, key))
+        series.setdefault(key, []).extend(pts)
+    return series
 
 
 def _fmt(v: Any) -> Any:

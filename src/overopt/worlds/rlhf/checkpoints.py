@@ -63,35 +63,13 @@ class CheckpointConfig:
         self.dpo.device = self.device
 
 
-def read_prompts(path: str | Path) -> list[str]:
-    """Prompts from JSONL (`{"prompt": str}` per line); a bad line is a InputError naming file:line."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("prompts file not found", path=p)
-    prompts = []
-    with open(p, "rb") as fh:
-        for i, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InputError(f"not a JSON line ({exc})", path=p, line=i) from None
-            if not isinstance(row, dict) or not isinstance(row.get("prompt"), str) or not row["prompt"]:
-                raise InputError('expected an object with a non-empty string "prompt"', path=p, line=i)
-            prompts.append(row["prompt"])
-    if not prompts:
-        raise InputError("no prompts in file", path=p)
-    return prompts
-
-
-def read_pairs(path: str | Path) -> PreferencePairs:
-    """Preference pairs from JSONL (`{"prompt", "chosen", "rejected"}`, non-empty strings); a bad line is an
+def read_string_fields(path: str | Path, keys: tuple[str, ...], what: str) -> list[tuple[str, ...]]:
+    """Rows of a JSONL file whose every line is an object with non-empty strings under `keys`; a bad line is an
     InputError naming file:line."""
     p = Path(path)
     if not p.is_file():
-        raise InputError("preference pairs file not found", path=p)
-    pairs = PreferencePairs([], [], [])
+        raise InputError(f"{what} file not found", path=p)
+    rows = []
     with open(p, "rb") as fh:
         for i, raw in enumerate(fh, 1):
             if not raw.strip():
@@ -100,16 +78,26 @@ def read_pairs(path: str | Path) -> PreferencePairs:
                 row = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise InputError(f"not a JSON line ({exc})", path=p, line=i) from None
-            keys = ("prompt", "chosen", "rejected")
             if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row[k] for k in keys):
-                raise InputError('expected an object with non-empty strings "prompt", "chosen" and "rejected"',
-                                 path=p, line=i)
-            pairs.prompts.append(row["prompt"])
-            pairs.chosen.append(row["chosen"])
-            pairs.rejected.append(row["rejected"])
-    if not pairs.prompts:
-        raise InputError("no preference pairs in file", path=p)
-    return pairs
+                quoted = [f'"{k}"' for k in keys]
+                names = quoted[0] if len(keys) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+                noun = "a non-empty string" if len(keys) == 1 else "non-empty strings"
+                raise InputError(f"expected an object with {noun} {names}", path=p, line=i)
+            rows.append(tuple(row[k] for k in keys))
+    if not rows:
+        raise InputError(f"no {what} in file", path=p)
+    return rows
+
+
+def read_prompts(path: str | Path) -> list[str]:
+    """Prompts from JSONL (`{"prompt": str}` per line)."""
+    return [prompt for (prompt,) in read_string_fields(path, ("prompt",), "prompts")]
+
+
+def read_pairs(path: str | Path) -> PreferencePairs:
+    """Preference pairs from JSONL (`{"prompt", "chosen", "rejected"}` per line)."""
+    rows = read_string_fields(path, ("prompt", "chosen", "rejected"), "preference pairs")
+    return PreferencePairs(*(list(column) for column in zip(*rows)))
 
 
 def _model_dir(path: str, what: str) -> Path:

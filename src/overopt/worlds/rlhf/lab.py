@@ -142,13 +142,15 @@ def _sweeps(curves: _Curves, progress: Progress, cfg: RLHFLabConfig, world: Worl
 
 
 class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
-    """Watch Goodhart's law: optimize a learned proxy reward with best-of-n and RL, measure the gold (true)
-    reward against sqrt(KL), fit Gao et al.'s laws.
+    """Watch Goodhart's law: optimize a learned proxy reward with best-of-n and RL, and align on its preference
+    pairs with DPO/IPO (no reward model); measure the gold (true) reward against sqrt(KL), fit Gao et al.'s laws.
 
-    Writes curves.csv, fits.json, overoptimization.png, summary.json and report.md to OUT.
+    Writes curves.csv, fits.json, overoptimization.png, methods.png, direct_alignment.png, summary.json and
+    report.md to OUT.
 
-    With --policy, --proxy-rm and --prompts (and optionally --gold-rm) it measures your own checkpoints
-    instead: a local Hugging Face causal LM, a sequence-classification proxy RM and a JSONL prompts file.
+    With --policy, --proxy-rm and --prompts (and optionally --gold-rm and --dpo-pairs) it measures your own
+    checkpoints instead: a local Hugging Face causal LM, a sequence-classification proxy RM, a JSONL prompts
+    file and JSONL preference pairs.
 
     Examples: overopt lab rlhf --preset quick --out runs/rlhf; overopt lab rlhf --policy ./sft --proxy-rm ./rm
     --gold-rm ./gold-rm --prompts prompts.jsonl --device cuda --dtype bfloat16 --out runs/mine
@@ -159,7 +161,7 @@ class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
     Config = RLHFLabConfig
     presets = PRESETS
     flags = {"n-max": "measure.bon_max_n", "rl-steps": "rl.steps", "beta": "rl.beta",
-             "learning-rate": "rl.learning_rate"}
+             "learning-rate": "rl.learning_rate", "dpo-steps": "dpo.steps"}
     outputs = ("curves.csv", "fits.json", "overoptimization.png", "report.md")
     curve_index = ("sweep", "variant", "method", "setting", "step")
     curve_x = "sqrt_kl"
