@@ -103,7 +103,7 @@ def plot_bands(lab: Lab, rows: list[dict[str, Any]], path: Path, title: str, max
     series = _series(lab, rows)
     fig, axes = plt.subplots(1, len(lab.curve_y), figsize=(5.5 * len(lab.curve_y), 4.2), squeeze=False)
     for ax, y in zip(axes[0], lab.curve_y):
-        for label, pts in list(series.items())[:max_series]:
+        for i, (label, pts) in enumerate(list(series.items())[:max_series]):  # one color per series in every panel
             pts = [p for p in pts if p[f"{y}_mean"] is not None and p[f"{lab.curve_x}_mean"] is not None]
             if not pts:
                 continue
@@ -111,7 +111,7 @@ def plot_bands(lab: Lab, rows: list[dict[str, Any]], path: Path, title: str, max
             pts.sort(key=lambda p: float(p["step"]) if len(steps) > 1 else p[f"{lab.curve_x}_mean"])
             x = [p[f"{lab.curve_x}_mean"] for p in pts]
             name = " ".join(v for v in label if v and v != "main")
-            line = ax.plot(x, [p[f"{y}_mean"] for p in pts], "o-", ms=3, label=name)[0]
+            line = ax.plot(x, [p[f"{y}_mean"] for p in pts], "o-", ms=3, label=name, color=f"C{i % 10}")[0]
             if all(p[f"{y}_low"] is not None for p in pts):
                 ax.fill_between(x, [p[f"{y}_low"] for p in pts], [p[f"{y}_high"] for p in pts],
                                 color=line.get_color(), alpha=0.2)

@@ -37,8 +37,9 @@ def run_sweep(plan: SweepPlan, out: str | Path, *, address: str | None = None, t
         if s not in todo:
             state["runs"][s.name] = {**state["runs"].get(s.name, {}), "state": "complete", "seed": s.seed}
     ray = (address is not None or ray_available()) if use_ray is None else use_ray
+    why = "asked for" if use_ray is False else "Ray not installed"
     state["engine"] = (f"Ray, {threads} thread(s) per run" if ray else
-                       f"local worker processes (Ray not installed), {local_workers(threads)} at a time, "
+                       f"local worker processes ({why}), {local_workers(threads)} at a time, "
                        f"{threads} thread(s) per run")
     write_json(root / "sweep.json", state)
     task = progress.task(f"sweep {plan.lab}: runs", total=len(specs))
