@@ -78,8 +78,9 @@ def main() -> int:
     print(f"best-of-n gold   peak {s['bon_peak_gold']:+.2f} at n={s['bon_peak_n']}, n=max {s['bon_max_n_gold']:+.2f}")
     print(f"fits R^2         bon {fits['bon']['r2']:.3f}, rl {fits['rl']['r2']:.3f}")
     for name, run in s.get("direct_alignment", {}).items():
-        print(f"{name:<16} gold peak {run['peak_gold']:+.2f} at step {run['peak_step']}, final {run['final_gold']:+.2f}; "
-              f"final sqrt KL {run['final_sqrt_kl']:.2f}; margin {run['margin_at_peak']:.3f} -> {run['final_margin']:.3f}")
+        print(f"{name:<16} gold peak {run['peak_gold']:+.2f} at step {run['peak_step']}, "
+              f"final {run['final_gold']:+.2f}; final sqrt KL {run['final_sqrt_kl']:.2f}; "
+              f"margin {run['margin_at_peak']:.3f} -> {run['final_margin']:.3f}")
     print(f"DPO/IPO runs     {dpo_seconds:8.1f} s   (target <= 60 s added to the preset)")
     for name, ok in checks.items():
         print(f"  [{'ok' if ok else 'MISSED'}] {name}")

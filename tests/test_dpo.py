@@ -103,7 +103,8 @@ def test_bad_direct_alignment_settings_are_config_errors(kwargs, needle):
 
 def _run(loss, beta, golds, kls, margins):
     return [{"method": loss, "setting": beta, "step": 10 * i, "kl": k, "sqrt_kl": float(np.sqrt(k)), "gold": g,
-             "proxy": 0.0, "implicit_margin": m, "sweep": "main"} for i, (g, k, m) in enumerate(zip(golds, kls, margins))]
+             "proxy": 0.0, "implicit_margin": m, "sweep": "main"}
+            for i, (g, k, m) in enumerate(zip(golds, kls, margins))]
 
 
 def test_direct_alignment_summary_finds_peak_fall_and_kl_order():

@@ -1,9 +1,10 @@
-"""The over-optimization measurement: proxy and gold vs sqrt(KL) for best-of-n and for RL.
+"""The over-optimization measurement: proxy and gold vs sqrt(KL) for best-of-n, RL and direct alignment.
 
 `OptimizationSetup` is what both the built-in lab and a user's own checkpoints provide: a reference
 policy, a proxy reward, optionally a gold reward, and prompts. `measure_best_of_n` (on a pool of
-reference samples) and `train_and_measure_rl` (which trains GRPO) turn it into curve points: dicts
-with the `CURVE_COLUMNS` keys (method, setting, step, kl, sqrt_kl, proxy, gold, ...).
+reference samples), `train_and_measure_rl` (which trains GRPO) and `train_and_measure_dpo` (DPO/IPO on
+preference pairs) turn it into curve points: dicts with the `CURVE_COLUMNS` keys (method, setting, step,
+kl, sqrt_kl, proxy, gold, ...).
 """
 
 from __future__ import annotations

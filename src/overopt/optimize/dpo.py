@@ -2,8 +2,9 @@
 
 No reward model is involved: the policy is trained on the pairs themselves. The reference log-probabilities are
 computed once, from the policy before its first step (TRL's `precompute_ref_log_probs`), so the caller's
-reference model is never handed to TRL (which patches the `forward` of the models it is given). As for RL, a `TrainerCallback` hands the policy to `on_eval` before the first step, every
-`eval_every` steps and at the last one, so the curve is measured on fresh samples (Rafailov et al. 2024).
+reference model is never handed to TRL (which patches the `forward` of the models it is given). As for RL, a
+`TrainerCallback` hands the policy to `on_eval` before the first step, every `eval_every` steps and at the last
+one, so the curve is measured on fresh samples (Rafailov et al. 2024).
 """
 
 from __future__ import annotations

@@ -221,7 +221,8 @@ def _smoke_config() -> CheckpointConfig:
 
     root = random_checkpoints(cache_root() / "checkpoints-smoke")
     return CheckpointConfig(policy=str(root / "policy"), proxy_rm=str(root / "proxy"), prompts=str(root / "prompts.jsonl"),
-                            gold_rm=str(root / "gold"), max_new_tokens=8, dpo_pairs=str(root / "pairs.jsonl"),
+                            gold_rm=str(root / "gold"), max_new_tokens=8,
+                            dpo_pairs=str(root / "pairs.jsonl"),
                             measure=MeasureConfig(eval_per_prompt=2, norm_per_prompt=4, bon_prompts=4, bon_max_n=4, bon_pool_factor=1,
                                                   batch_size=16),
                             rl=RLConfig(steps=2, learning_rate=1e-6, eval_every=1, prompts_per_step=2,

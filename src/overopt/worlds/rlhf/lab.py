@@ -222,8 +222,8 @@ class RLHFLab(Lab[RLHFLabConfig, RLHFResult]):
         for name, run in s.get("direct_alignment", {}).items():
             if "peak_gold" in run:
                 loss, beta = name.split(" ", 1)
-                typer.echo(f"{loss.upper()} {beta}: gold peaked at {run['peak_gold']:.2f} (step {run['peak_step']}, sqrt KL "
-                           f"{run['peak_sqrt_kl']:.2f}) and ended at {run['final_gold']:.2f}; implicit margin "
+                typer.echo(f"{loss.upper()} {beta}: gold peaked at {run['peak_gold']:.2f} (step {run['peak_step']}, "
+                           f"sqrt KL {run['peak_sqrt_kl']:.2f}) and ended at {run['final_gold']:.2f}; implicit margin "
                            f"{run['margin_at_peak']:.3f} -> {run['final_margin']:.3f}.", err=True)
         typer.echo(f"done: {run_dir.path}/report.md, {run_dir.path}/overoptimization.png, "
                    f"{run_dir.path}/curves.csv", err=True)
