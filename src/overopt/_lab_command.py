@@ -30,7 +30,7 @@ def lab_command(lab: Lab, *, mode: Lab | None = None):
         for flag, key in each.flags.items():
             if flag not in seen:
                 seen.add(flag)
-                params.append(_flag_param(flag, key, each))
+                params.append(config_option(flag, key, each.config()))
 
     def command(**values: Any) -> None:
         chosen, preset = _choose(lab, mode, values), values.pop("preset")
@@ -96,8 +96,9 @@ def _example(lab: Lab) -> str:
     return f"{key}={value}"
 
 
-def _flag_param(flag: str, key: str, lab: Lab) -> inspect.Parameter:
-    config = lab.config()
+def config_option(flag: str, key: str, config: Any) -> inspect.Parameter:
+    """A typer option `--FLAG` for the setting `key` of `config`: its help, type and default come from the
+    setting; the value arrives as a string (or bool, or list) for `assign` to parse."""
     holder, f, tp = field_for(config, key)
     base = _unwrap_optional(tp)
     default = getattr(holder, f.name)

@@ -54,11 +54,13 @@ app.add_typer(lab_app, name="lab")
 def _register() -> None:
     from overopt.detect._scan_command import scan
     from overopt.detect.probe import probe
+    from overopt.evals._command import build as eval_command
     from overopt.sweep._command import sweep
 
     app.command("sweep")(sweep)
     app.command("scan")(scan)
     app.command("probe")(probe)
+    app.command("eval")(eval_command())
 
 
 _register()

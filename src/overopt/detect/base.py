@@ -11,6 +11,8 @@ CATEGORIES = (
     "grader_tampering", "fabricated_action", "metagaming", "repetition", "stock_phrase",
     "over_refusal", "sycophancy",
 )
+# the categories that game the grader or the record of what happened (the rest are degenerate behavior)
+GRADER_HACKS = CATEGORIES[:CATEGORIES.index("fabricated_action") + 1]
 # signals: behavior users track that is not a hack in itself (findings with these categories are counted apart)
 SIGNALS = ("refusal",)
 EVIDENCE_CHARS = 600

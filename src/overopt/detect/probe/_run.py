@@ -21,9 +21,19 @@ from ._runner import Runner
 def run_probe(cfg: ProbeConfig, sandbox_root: Path, progress: Progress = SILENT) -> ProbeReport:
     """Probe the grader, running submissions in a sandbox under `sandbox_root`; `progress` shows one task per
     stage of grader runs ("anchors", "exploits")."""
+    inputs = validate(cfg)
+    sb = open_sandbox(cfg, sandbox_root)
+    try:
+        return _probe(cfg, inputs, Runner(cfg, inputs, sb), _StageProgress(progress))
+    finally:
+        sb.close()
+
+
+def open_sandbox(cfg: ProbeConfig, sandbox_root: Path):
+    """The sandbox graders run in: probe's limits, and read access to the user's folder, the grader's folder and
+    `cfg.read_paths`."""
     from overopt.sandbox import Limits, LocalBackend, Sandbox
 
-    inputs = validate(cfg)
     limits = Limits(cpu_seconds=cfg.timeout, wall_seconds=cfg.timeout * 1.5, memory_mb=cfg.memory_mb,
                     output_bytes=1_048_576, max_processes=64)
     reads = [str(Path(cfg.user_dir).resolve())]
@@ -31,12 +41,7 @@ def run_probe(cfg: ProbeConfig, sandbox_root: Path, progress: Progress = SILENT)
     if gd is not None and cfg.grader:
         reads.append(str(gd))
     reads += [str(Path(p).resolve()) for p in cfg.read_paths]
-    backend = LocalBackend(read_paths=list(dict.fromkeys(reads)))
-    sb = Sandbox(sandbox_root, limits=limits, backend=backend)
-    try:
-        return _probe(cfg, inputs, Runner(cfg, inputs, sb), _StageProgress(progress))
-    finally:
-        sb.close()
+    return Sandbox(sandbox_root, limits=limits, backend=LocalBackend(read_paths=list(dict.fromkeys(reads))))
 
 
 class _StageProgress:
@@ -56,7 +61,8 @@ class _StageProgress:
                 task[0].advance(done)
 
 
-def _pool_map(fn, items, jobs):
+def pool_map(fn, items, jobs):
+    """`[fn(x) for x in items]`, on `jobs` threads when there is more than one."""
     if jobs <= 1 or len(items) <= 1:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -123,7 +129,7 @@ def _run_anchors(cfg: ProbeConfig, inputs: Inputs, runner: Runner, progress):
         t = runner.run(job[0], job[1])
         progress("anchors", 0, 1)
         return t
-    trials = dict(zip([n for n, _ in jobs], _pool_map(run_anchor, jobs, cfg.jobs)))
+    trials = dict(zip([n for n, _ in jobs], pool_map(run_anchor, jobs, cfg.jobs)))
     for t in trials.values():
         if t.setup_error:
             raise InputError(f"the grader could not be loaded or called in the sandbox: {t.setup_error}")
@@ -196,7 +202,7 @@ def _run_battery(cfg: ProbeConfig, runner: Runner, runnable: list[Exploit], thre
         progress("exploits", 0, 1)
         return t
 
-    done = dict(zip([e.name for e in runnable], _pool_map(run_one, runnable, cfg.jobs)))
+    done = dict(zip([e.name for e in runnable], pool_map(run_one, runnable, cfg.jobs)))
     for e in runnable:  # runs that never reached the exploit's code (a grader failing under load): once more
         t = done[e.name]
         silent = traces and e.family in NOTED_FAMILIES and not t.notes()

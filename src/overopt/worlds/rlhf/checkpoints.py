@@ -18,6 +18,7 @@ from overopt.configs import check, setting
 from overopt.errors import InputError
 from overopt.labs import Preset
 from overopt.measure.fits import fit_points
+from overopt.models.local import DTYPES, model_dir
 from overopt.measure.overoptimization import CURVE_COLUMNS, MeasureConfig, OptimizationSetup
 from overopt.optimize.dpo import DirectAlignmentConfig
 from overopt.optimize.rl import RLConfig
@@ -25,9 +26,6 @@ from overopt.rewards.reward_model import PreferencePairs
 from overopt.progress import Progress
 from overopt.runs import RunDir
 from overopt.worlds.rlhf.lab import RLHFLab, RLHFResult, direct_alignment_summary
-
-DTYPES = ("float32", "bfloat16", "float16")
-
 
 @dataclass
 class CheckpointConfig:
@@ -100,15 +98,6 @@ def read_pairs(path: str | Path) -> PreferencePairs:
     return PreferencePairs(*(list(column) for column in zip(*rows)))
 
 
-def _model_dir(path: str, what: str) -> Path:
-    p = Path(path)
-    if not p.is_dir():
-        raise InputError(f"{what} not found (expected a local Hugging Face model folder)", path=p)
-    if not (p / "config.json").is_file():
-        raise InputError(f"{what} has no config.json: not a Hugging Face model folder", path=p)
-    return p
-
-
 def check_inputs(cfg: CheckpointConfig) -> list[str]:
     """Check every path before anything is loaded or written; returns the prompts."""
     missing = [flag for flag, value in (("--policy", cfg.policy), ("--proxy-rm", cfg.proxy_rm),
@@ -116,10 +105,10 @@ def check_inputs(cfg: CheckpointConfig) -> list[str]:
     if missing:
         raise InputError(f"your own run needs --policy, --proxy-rm and --prompts (and optionally --gold-rm); "
                          f"missing {', '.join(missing)}")
-    _model_dir(cfg.policy, "policy")
-    _model_dir(cfg.proxy_rm, "proxy reward model")
+    model_dir(cfg.policy, "policy")
+    model_dir(cfg.proxy_rm, "proxy reward model")
     if cfg.gold_rm is not None:
-        _model_dir(cfg.gold_rm, "gold reward model")
+        model_dir(cfg.gold_rm, "gold reward model")
     if cfg.dpo_pairs is not None:
         read_pairs(cfg.dpo_pairs)
     return read_prompts(cfg.prompts)
