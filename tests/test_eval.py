@@ -114,3 +114,18 @@ def test_malformed_prompts_line_names_file_and_line(world, tmp_path, capsys):
                             "--out", str(tmp_path / "o")], capsys)
     assert code == 2 and 'p.jsonl:2: expected an object with a non-empty string "prompt"' in err
     assert not (tmp_path / "o").exists()
+
+
+def test_demo_shows_the_shift_with_intervals(tmp_path):
+    """The demo on the RLHF lab's smoke preset (seconds): reference vs RL policy, proxy reward and gold."""
+    from overopt.evals._demo import run_demo
+    from overopt.evals._run import EvalConfig
+
+    summary = run_demo(EvalConfig(samples=4), tmp_path / "demo", preset="smoke")
+    diff = summary["model_minus_baseline"]["paired_by_prompt"]
+    assert {"reward_mean", "length_mean", "distinct_2"} <= set(diff)
+    assert all(d["low"] <= d["mean"] <= d["high"] for d in diff.values())
+    assert summary["gold"]["model_minus_baseline"]["n"] == summary["model"]["prompts"] > 0
+    report = (tmp_path / "demo" / "eval" / "report.md").read_text()
+    assert "## Model minus baseline" in report and "## Gold" in report
+    assert (tmp_path / "demo" / "eval" / "rates.png").is_file()

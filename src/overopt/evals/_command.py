@@ -48,7 +48,12 @@ def eval_command(**values: Any) -> None:
     if demo:
         from overopt.evals._demo import run_demo
 
-        run_demo(config, out or Path("runs/eval-demo"))
+        out = out or Path("runs/eval-demo")
+        summary = run_demo(config, out)
+        gold = summary["gold"]["model_minus_baseline"]
+        typer.echo(one_line(summary) + f"; gold, RL minus reference: {gold['mean']:.2f} "
+                   f"[{gold['low']:.2f}, {gold['high']:.2f}]", err=True)
+        typer.echo(f"done: {out}/eval/report.md", err=True)
         return
     if out is None:
         raise ConfigError("--out is required (the folder to write, or to resume)")

@@ -20,13 +20,13 @@ from overopt.progress import progress_bars
 DEMO_PROMPTS = 32
 
 
-def _checkpoints(root: Path, seed: int, progress) -> tuple[Path, list[str]]:
+def _checkpoints(root: Path, seed: int, preset: str, progress) -> tuple[Path, list[str]]:
     """Reference, RL policy and proxy RM saved under `root` (trained on a miss); the held-out prompts."""
     from overopt.optimize.rl import train_grpo
-    from overopt.worlds.rlhf.lab import RLHFLabConfig
+    from overopt.worlds.rlhf.lab import RLHF_LAB
     from overopt.worlds.rlhf.world import build_world, train_proxy
 
-    lab = RLHFLabConfig()
+    lab = RLHF_LAB.config(preset)
     world = build_world(lab.reference, lab.reward_model, seed, task=progress.task("reference policy (cached)"))
     prompts = world.eval_prompts[:DEMO_PROMPTS]
     if (root / "rl" / "config.json").is_file():
@@ -41,14 +41,15 @@ def _checkpoints(root: Path, seed: int, progress) -> tuple[Path, list[str]]:
     return root, prompts
 
 
-def run_demo(cfg: EvalConfig, out: str | Path) -> dict[str, Any]:
-    """The RLHF before/after eval into `out`, with gold added to summary.json and report.md."""
+def run_demo(cfg: EvalConfig, out: str | Path, preset: str = "quick") -> dict[str, Any]:
+    """The RLHF before/after eval into `out` (the RLHF lab's `preset` trains the checkpoints), with gold added
+    to summary.json and report.md."""
     from overopt.evals._run import run_eval
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with progress_bars() as bars:
-        root, prompts = _checkpoints(out / "models", cfg.seed, bars)
+        root, prompts = _checkpoints(out / "models", cfg.seed, preset, bars)
     rows = [{"id": f"q{i:02d}", "prompt": p + " ", "category": p.split()[2]} for i, p in enumerate(prompts)]
     (out / "prompts.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     demo = replace(cfg, model=str(root / "rl"), baseline=str(root / "reference"), prompts=str(out / "prompts.jsonl"),
