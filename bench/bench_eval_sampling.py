@@ -9,7 +9,8 @@ decoding and counting included). The baseline calls `model.generate` directly on
 LocalSampler draws (same rows, same left padding, same seeds and settings; prompt encoding and decoding not
 timed), so both do the same generation work; the script checks that they produce the same texts. Runs alternate
 and the best of --repeats is kept for each. Prints samples/s for both, the ratio (target >= 0.8x) and peak
-memory. Exit code 1 if the target is missed or the texts differ.
+memory. Then the scoring overhead per sample: scan's detectors alone, and with a tiny reward model (the same
+random Llama as a 1-label classifier), in ms per sample. Exit code 1 if the target is missed or the texts differ.
 Torch uses one thread by default: a model this small gains nothing from more, and on a busy two-core machine
 two threads ran about ten times slower (threads waiting on each other), which buries the comparison in noise.
 """
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import warnings
+from pathlib import Path
 
 TARGET = 0.8
 
@@ -99,6 +101,31 @@ def plain_texts(sampler, batches, outputs) -> list[str]:
     return texts
 
 
+def scoring_overhead(results, args) -> dict[str, float]:
+    """ms per sample of SampleScorer.score: detectors only, then detectors + a reward model."""
+    from transformers import LlamaConfig, LlamaForSequenceClassification
+
+    from overopt.evals._scoring import SampleScorer, ScoringConfig
+    from overopt.models.tiny import word_tokenizer
+
+    rows = [{"prompt": r.request.prompt} for r in results]
+    texts = [r.text for r in results]
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="bench_eval_rm_") as folder:
+        tok = word_tokenizer([f"w{i}" for i in range(args.vocab)])
+        config = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                             num_attention_heads=4, num_key_value_heads=4, pad_token_id=tok.pad_token_id,
+                             num_labels=1)
+        LlamaForSequenceClassification(config).save_pretrained(folder)
+        tok.save_pretrained(folder)
+        for label, cfg in (("scan's detectors", ScoringConfig()),
+                           ("detectors + reward model", ScoringConfig(reward_model=folder, reward_batch_size=64))):
+            scorer = SampleScorer(cfg, Path(folder) / "sandbox")
+            seconds, _ = timed(lambda: scorer.score(rows, texts))
+            out[label] = 1000 * seconds / len(texts)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=64)
@@ -153,6 +180,8 @@ def main() -> int:
         peak += f", peak GPU memory allocated {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB"
     print(peak)
     print(f"same texts as plain generate: {'yes' if same else 'NO'}")
+    for label, ms in scoring_overhead(results, args).items():
+        print(f"scoring overhead, {label}: {ms:.2f} ms per sample")
     ok = ratio >= TARGET and same
     print(f"ratio: {ratio:.2f}x plain generate's throughput (target >= {TARGET}x) -> {'OK' if ok else 'MISSED'}")
     return 0 if ok else 1
