@@ -111,7 +111,8 @@ def plot_bands(lab: Lab, rows: list[dict[str, Any]], path: Path, title: str, max
             pts.sort(key=lambda p: float(p["step"]) if len(steps) > 1 else p[f"{lab.curve_x}_mean"])
             x = [p[f"{lab.curve_x}_mean"] for p in pts]
             name = " ".join(v for v in label if v and v != "main")
-            line = ax.plot(x, [p[f"{y}_mean"] for p in pts], "o-", ms=3, label=name, color=f"C{i % 10}")[0]
+            color = f"C{i}" if len(series) <= 10 else plt.get_cmap("tab20")(i % 20)
+            line = ax.plot(x, [p[f"{y}_mean"] for p in pts], "o-", ms=3, label=name, color=color)[0]
             if all(p[f"{y}_low"] is not None for p in pts):
                 ax.fill_between(x, [p[f"{y}_low"] for p in pts], [p[f"{y}_high"] for p in pts],
                                 color=line.get_color(), alpha=0.2)
