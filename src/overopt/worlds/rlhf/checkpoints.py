@@ -9,13 +9,13 @@ pairs (JSONL, `{"prompt", "chosen", "rejected"}`), DPO/IPO runs are measured on 
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from overopt.configs import check, setting
 from overopt.errors import InputError
+from overopt.inputs import read_jsonl_rows
 from overopt.labs import Preset
 from overopt.measure.fits import fit_points
 from overopt.models.local import DTYPES, model_dir
@@ -61,41 +61,15 @@ class CheckpointConfig:
         self.dpo.device = self.device
 
 
-def read_string_fields(path: str | Path, keys: tuple[str, ...], what: str) -> list[tuple[str, ...]]:
-    """Rows of a JSONL file whose every line is an object with non-empty strings under `keys`; a bad line is an
-    InputError naming file:line."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{what} file not found", path=p)
-    rows = []
-    with open(p, "rb") as fh:
-        for i, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InputError(f"not a JSON line ({exc})", path=p, line=i) from None
-            if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row[k] for k in keys):
-                quoted = [f'"{k}"' for k in keys]
-                names = quoted[0] if len(keys) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-                noun = "a non-empty string" if len(keys) == 1 else "non-empty strings"
-                raise InputError(f"expected an object with {noun} {names}", path=p, line=i)
-            rows.append(tuple(row[k] for k in keys))
-    if not rows:
-        raise InputError(f"no {what} in file", path=p)
-    return rows
-
-
 def read_prompts(path: str | Path) -> list[str]:
     """Prompts from JSONL (`{"prompt": str}` per line)."""
-    return [prompt for (prompt,) in read_string_fields(path, ("prompt",), "prompts")]
+    return [row["prompt"] for _, row in read_jsonl_rows(path, ("prompt",), "prompts")]
 
 
 def read_pairs(path: str | Path) -> PreferencePairs:
     """Preference pairs from JSONL (`{"prompt", "chosen", "rejected"}` per line)."""
-    rows = read_string_fields(path, ("prompt", "chosen", "rejected"), "preference pairs")
-    return PreferencePairs(*(list(column) for column in zip(*rows)))
+    rows = [row for _, row in read_jsonl_rows(path, ("prompt", "chosen", "rejected"), "preference pairs")]
+    return PreferencePairs([r["prompt"] for r in rows], [r["chosen"] for r in rows], [r["rejected"] for r in rows])
 
 
 def check_inputs(cfg: CheckpointConfig) -> list[str]:
