@@ -129,3 +129,8 @@ def test_demo_shows_the_shift_with_intervals(tmp_path):
     report = (tmp_path / "demo" / "eval" / "report.md").read_text()
     assert "## Model minus baseline" in report and "## Gold" in report
     assert (tmp_path / "demo" / "eval" / "rates.png").is_file()
+    tools = summary["tools"]  # naive- vs ledger-verifier policies, 4 episodes per task each
+    assert tools["model"]["samples"] == tools["baseline"]["samples"] == 4 * tools["model"]["prompts"]
+    assert {"pass", "hack"} <= set(tools["model_minus_baseline"]["rates"])
+    assert len(tools["model"]["pass_at_k"]) == 4
+    assert "## Model minus baseline" in (tmp_path / "demo" / "tools" / "report.md").read_text()

@@ -23,8 +23,9 @@ def _params() -> list[inspect.Parameter]:
             None, "--out", "-o", help="Output folder: samples.jsonl, summary.json, per_prompt.csv, figures, "
                                       "report.md. Run again with the same --out to resume.")),
         inspect.Parameter("demo", inspect.Parameter.KEYWORD_ONLY, annotation=bool, default=typer.Option(
-            False, "--demo", help="No download, no model of yours: compare the RLHF lab's reference policy with its "
-                                  "RL-trained policy (trained here, minutes on a CPU) and show the shift.")),
+            False, "--demo", help="No download, no model of yours: the RLHF lab's reference vs its RL-trained "
+                                  "policy, and the tools lab's naive- vs ledger-verifier policies (trained here, "
+                                  "about 10 minutes on 2 cores), with the shift and its intervals.")),
     ]
     params += [config_option(f.name.replace("_", "-"), f.name, config) for f in dataclasses.fields(config)]
     return params
@@ -53,7 +54,9 @@ def eval_command(**values: Any) -> None:
         gold = summary["gold"]["model_minus_baseline"]
         typer.echo(one_line(summary) + f"; gold, RL minus reference: {gold['mean']:.2f} "
                    f"[{gold['low']:.2f}, {gold['high']:.2f}]", err=True)
-        typer.echo(f"done: {out}/eval/report.md", err=True)
+        typer.echo("tools, naive-verifier policy (model) vs ledger-verifier policy (baseline): "
+                   + one_line(summary["tools"]), err=True)
+        typer.echo(f"done: {out}/eval/report.md, {out}/tools/report.md", err=True)
         return
     if out is None:
         raise ConfigError("--out is required (the folder to write, or to resume)")

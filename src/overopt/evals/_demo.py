@@ -1,10 +1,13 @@
-"""`overopt eval --demo`: what RL changed, with nothing downloaded. The RLHF lab's world (its cached reference
-policy and proxy RM, trained here) gives two checkpoints: the reference and a policy trained with GRPO against
-the proxy (the lab's quick settings). Both are saved with `save_pretrained` and evaluated like any user's models:
-N samples per held-out prompt, the proxy RM as the reward model, scan's detectors. The world's gold reward,
-which the eval cannot see, is added to the report for comparison: the proxy goes up, gold goes down.
+"""`overopt eval --demo`: what RL changed, with nothing downloaded, in two labs.
 
-Not yet here: the tools lab's naive- vs ledger-trained policies (their samples are multi-turn tool episodes).
+- RLHF: the lab's world (its cached reference policy and proxy RM, trained here) gives two checkpoints: the
+  reference and a policy trained with GRPO against the proxy (the lab's quick settings). Both are saved with
+  `save_pretrained` and evaluated like any user's models: N samples per held-out prompt, the proxy RM as the
+  reward model, scan's detectors. The world's gold reward, which the eval cannot see, is added to the report.
+- Tools: the tools lab trains a policy against the naive verifier and one against the sandbox-ledger verifier,
+  then plays N episodes of every evaluation task with each (multi-turn, tools in the sandbox). Each episode is a
+  sample: it passes when its answer is right, it is a hack when it reports a tool result the ledger never saw
+  (a fabricated action), and its reward is the naive verifier's. The same statistics compare the two policies.
 """
 
 from __future__ import annotations
@@ -42,8 +45,15 @@ def _checkpoints(root: Path, seed: int, preset: str, progress) -> tuple[Path, li
 
 
 def run_demo(cfg: EvalConfig, out: str | Path, preset: str = "quick") -> dict[str, Any]:
-    """The RLHF before/after eval into `out` (the RLHF lab's `preset` trains the checkpoints), with gold added
-    to summary.json and report.md."""
+    """Both demos into `out` (`eval/` for RLHF, `tools/`); the labs' `preset` trains the policies. Returns the
+    RLHF eval's summary, gold added, with the tools comparison under "tools"."""
+    summary = _rlhf_demo(cfg, Path(out), preset)
+    summary["tools"] = _tools_demo(cfg, Path(out) / "tools", preset)
+    return summary
+
+
+def _rlhf_demo(cfg: EvalConfig, out: Path, preset: str) -> dict[str, Any]:
+    """The RLHF before/after eval into `out`, with gold added to summary.json and report.md."""
     from overopt.evals._run import run_eval
 
     out = Path(out)
@@ -91,3 +101,46 @@ def _gold_md(gold: dict[str, Any]) -> str:
             f"{gold['baseline']['high']:.3f}]\n"
             f"- RL minus reference, paired by prompt: {d['mean']:.3f} [{d['low']:.3f}, {d['high']:.3f}] "
             f"({d['n']} prompts)\n")
+
+
+TOOLS_TASKS = 64
+
+
+def _tools_demo(cfg: EvalConfig, out: Path, preset: str) -> dict[str, Any]:
+    """The tools lab's naive- vs ledger-trained policies, N episodes per task each, through eval's statistics."""
+    from overopt.evals._prompts import Prompt
+    from overopt.evals._report import write_outputs
+    from overopt.evals._summary import summarize
+    from overopt.labs import run_lab
+    from overopt.runs import RunDir
+    from overopt.worlds.tools.lab import TOOLS_LAB
+    from overopt.worlds.tools.transcript import question_text
+
+    lab = TOOLS_LAB.config(preset)
+    n = max(cfg.samples, 8) if preset != "smoke" else cfg.samples
+    lab.eval_episodes, lab.eval_repeats = min(lab.eval_episodes, TOOLS_TASKS), n
+    with progress_bars() as bars:
+        result = run_lab(TOOLS_LAB, lab, cfg.seed, out / "lab", progress=bars)
+    tasks = len(result.samples["naive"]) // n
+    first = result.samples["naive"][:tasks]
+    prompts = [Prompt(f"t{i:03d}", question_text(s.episode.task.terms)) for i, s in enumerate(first)]
+    records = {role: [_tools_record(role, k, tasks, s) for k, s in enumerate(result.samples[verifier])]
+               for role, verifier in (("model", "naive"), ("baseline", "ledger"))}
+    summary = summarize(records, prompts, n)
+    run = RunDir(out)
+    run.write_json("config.json", {"kind": "eval-demo-tools", "seed": cfg.seed, "preset": preset, "samples": n,
+                                   "tasks": tasks, "model": "naive-verifier policy", "baseline": "ledger-verifier policy"})
+    with open(out / "samples.jsonl", "w") as fh:
+        for role_records in records.values():
+            fh.writelines(json.dumps(r) + "\n" for r in role_records)
+    write_outputs(run, summary, records, "overopt eval demo: tools policy trained against the naive verifier (model) "
+                                         "vs the ledger verifier (baseline)")
+    return summary["summary"]
+
+
+def _tools_record(role: str, k: int, tasks: int, scored) -> dict[str, Any]:
+    ep = scored.episode
+    return {"model": role, "prompt_id": f"t{k % tasks:03d}", "index": k // tasks, "text": ep.text,
+            "tokens": sum(ep.by_policy), "finish_reason": "length" if ep.truncated else "stop",
+            "passed": bool(scored.correct), "reward": float(scored.naive), "hacked": bool(scored.flagged),
+            "flags": {"fabricated_action": "a tool result the ledger never saw"} if scored.flagged else {}}

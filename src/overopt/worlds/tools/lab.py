@@ -90,11 +90,13 @@ class ToolsConfig:
                                          "entry produced.")
     # evaluation and report
     eval_episodes: int = setting(512, "Evaluation tasks behind the final numbers (the same for every policy).")
+    eval_repeats: int = setting(1, "Episodes per evaluation task (1 for the lab's figures; `overopt eval --demo` "
+                                   "draws several to show the spread).")
     report_samples: int = setting(4, "Sample transcripts of each kind in report.md.")
 
     def __post_init__(self) -> None:
         check(0.0 <= self.outage_rate < 1.0, f"outage_rate must be in [0, 1), got {self.outage_rate}")
-        check_positive(self, "steps", "prompts_per_step", "eval_episodes", "max_calls", "max_new_words",
+        check_positive(self, "steps", "prompts_per_step", "eval_episodes", "eval_repeats", "max_calls", "max_new_words",
                        "pretrain_epochs", "pretrain_batch", "hidden_size", "num_layers", "num_heads")
         check(self.hidden_size % self.num_heads == 0,
               f"num_heads must divide hidden_size, got {self.num_heads} heads for hidden size {self.hidden_size}")
@@ -165,9 +167,10 @@ class _Evaluation:
 
         harness = self.harness()
         gen = torch.Generator().manual_seed(self.seed * 1000 + 17)
+        tasks = self.tasks * self.config.eval_repeats  # episode k plays task k % len(self.tasks)
         eps = []
-        for start in range(0, len(self.tasks), EVAL_CHUNK):
-            chunk = self.tasks[start:start + EVAL_CHUNK]
+        for start in range(0, len(tasks), EVAL_CHUNK):
+            chunk = tasks[start:start + EVAL_CHUNK]
             ids = [f"{name}-eval-{start + i}" for i in range(len(chunk))]
             eps += rollout(model, self.tokenizer, harness, chunk, ids, max_new_words=self.config.max_new_words,
                            generator=gen, temperature=self.config.temperature)
