@@ -91,6 +91,7 @@ def test_changed_settings_refuse_to_resume(world, tmp_path, capsys):
     (["--model", "/nonexistent/model"], "model not found"),
     (["--samples", "0"], "samples must be a positive integer"),
     (["--samples", "-3"], "samples must be a positive integer"),
+    (["--dtype", "float8"], "dtype must be one of"),
     (["--model", "http://127.0.0.1:9/v1", "--endpoint-model", "m", "--max-retries", "0"], "unreachable"),
     (["--model", "http://127.0.0.1:9/v1"], "--endpoint-model"),
 ])

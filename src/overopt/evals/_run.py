@@ -14,6 +14,7 @@ from overopt.errors import InputError
 from overopt.evals._prompts import Prompt, read_prompts
 from overopt.evals._requests import SampleRequest, SampleResult
 from overopt.evals._store import SampleStore
+from overopt.models.local import DTYPES
 from overopt.progress import SILENT, Progress, Task
 
 SCORE_CHUNK = 32   # samples scored and appended together
@@ -65,6 +66,7 @@ class EvalConfig:
         check(self.temperature >= 0, f"temperature must be >= 0, got {self.temperature}")
         check(0 < self.top_p <= 1, f"top_p must be in (0, 1], got {self.top_p}")
         check(self.mode in ("chat", "completions"), f"mode must be chat or completions, got {self.mode!r}")
+        check(self.dtype in DTYPES, f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
 
 
 def is_url(target: str) -> bool:
