@@ -44,6 +44,7 @@ _EXPORTS = {
     # detecting hacks: transcripts (scan) and graders (probe)
     "scan": "overopt.detect.scan", "ScanConfig": "overopt.detect.scan", "ScanResult": "overopt.detect.scan",
     "run_probe": "overopt.detect.probe", "ProbeConfig": "overopt.detect.probe", "ProbeReport": "overopt.detect.probe",
+    "EvalConfig": "overopt.evals", "run_eval": "overopt.evals",
 }
 
 __all__ = ["__version__", *_EXPORTS]
