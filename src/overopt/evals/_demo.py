@@ -78,14 +78,13 @@ def _gold(folder: Path) -> dict[str, Any]:
     from overopt.evals._stats import per_prompt_difference, summary_stats
     from overopt.worlds.rlhf.gold import GoldReward
 
-    prompts = {json.loads(line)["id"]: json.loads(line)["prompt"]
-               for line in (folder.parent / "prompts.jsonl").read_text().splitlines()}
+    rows = [json.loads(line) for line in (folder.parent / "prompts.jsonl").read_text().splitlines()]
+    prompts = {row["id"]: row["prompt"].strip() for row in rows}
     records = [json.loads(line) for line in (folder / "samples.jsonl").read_text().splitlines()]
-    gold = GoldReward()
+    scores = GoldReward()([prompts[r["prompt_id"]] for r in records], [r["text"].strip() for r in records])
     per: dict[str, dict[str, list[float]]] = {}
-    for r in records:
-        score = float(gold([prompts[r["prompt_id"]].strip()], [r["text"].strip()])[0])
-        per.setdefault(r["model"], {}).setdefault(r["prompt_id"], []).append(score)
+    for r, score in zip(records, scores):
+        per.setdefault(r["model"], {}).setdefault(r["prompt_id"], []).append(float(score))
     means = {m: {pid: sum(v) / len(v) for pid, v in by.items()} for m, by in per.items()}
     ids = sorted(set(means.get("model", {})) & set(means.get("baseline", {})))
     return {**{m: summary_stats([x for v in by.values() for x in v]) for m, by in per.items()},
@@ -111,13 +110,14 @@ def _tools_demo(cfg: EvalConfig, out: Path, preset: str) -> dict[str, Any]:
     from overopt.evals._prompts import Prompt
     from overopt.evals._report import write_outputs
     from overopt.evals._summary import summarize
+    from overopt.evals._store import SampleStore
     from overopt.labs import run_lab
-    from overopt.runs import RunDir
+    from overopt.runs import start_run
     from overopt.worlds.tools.lab import TOOLS_LAB
     from overopt.worlds.tools.transcript import question_text
 
     lab = TOOLS_LAB.config(preset)
-    n = max(cfg.samples, 8) if preset != "smoke" else cfg.samples
+    n = cfg.samples
     lab.eval_episodes, lab.eval_repeats = min(lab.eval_episodes, TOOLS_TASKS), n
     with progress_bars() as bars:
         result = run_lab(TOOLS_LAB, lab, cfg.seed, out / "lab", progress=bars)
@@ -127,14 +127,13 @@ def _tools_demo(cfg: EvalConfig, out: Path, preset: str) -> dict[str, Any]:
     records = {role: [_tools_record(role, k, tasks, s) for k, s in enumerate(result.samples[verifier])]
                for role, verifier in (("model", "naive"), ("baseline", "ledger"))}
     summary = summarize(records, prompts, n)
-    run = RunDir(out)
-    run.write_json("config.json", {"kind": "eval-demo-tools", "seed": cfg.seed, "preset": preset, "samples": n,
-                                   "tasks": tasks, "model": "naive-verifier policy", "baseline": "ledger-verifier policy"})
-    with open(out / "samples.jsonl", "w") as fh:
-        for role_records in records.values():
-            fh.writelines(json.dumps(r) + "\n" for r in role_records)
-    write_outputs(run, summary, records, "overopt eval demo: tools policy trained against the naive verifier (model) "
-                                         "vs the ledger verifier (baseline)")
+    config = {"preset": preset, "samples": n, "tasks": tasks, "model": "naive-verifier policy",
+              "baseline": "ledger-verifier policy"}
+    with start_run(out, kind="eval-demo-tools", config=config, seed=cfg.seed) as run:
+        (out / "samples.jsonl").unlink(missing_ok=True)  # the lab was run afresh: so are its samples
+        SampleStore(out / "samples.jsonl").append(r for role_records in records.values() for r in role_records)
+        write_outputs(run, summary, records, "overopt eval demo: tools policy trained against the naive verifier "
+                                             "(model) vs the ledger verifier (baseline)")
     return summary["summary"]
 
 
